@@ -1,0 +1,76 @@
+"""eventapp: agendas, registration and calendars for policy conferences."""
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.utils import import_string
+
+from .extensions import babel, csrf, db, limiter, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the application from a config class or import path."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app, config):
+    import os
+
+    config = config or os.environ.get("EVENTAPP_CONFIG") or "config.Config"
+    if isinstance(config, str):
+        config = import_string(config)
+    app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment.")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("DATABASE_URL must be set in the environment.")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app):
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+def register_blueprints(app):
+    from .agenda import bp as agenda_bp
+
+    app.register_blueprint(agenda_bp)
+
+
+def register_errorhandlers(app):
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 429):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app):
+    from . import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app):
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,58 @@
+"""Public pages: the list of events, an event's overview, agenda, sessions and speakers."""
+from flask import Blueprint, render_template, request
+
+from ..services import agenda
+
+bp = Blueprint("agenda", __name__)
+
+
+@bp.route("/")
+def index():
+    """Upcoming and past events."""
+    upcoming, past = agenda.list_public_events()
+    return render_template("agenda/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/events/<slug>/")
+def event(slug):
+    """An event's overview: when, where, why, and a link to its agenda."""
+    event = agenda.published_event_or_404(slug, with_tags=True)
+    return render_template("agenda/event.html", event=event)
+
+
+@bp.route("/events/<slug>/agenda")
+def agenda_page(slug):
+    """The timetable by day, filtered by type and tag through query parameters."""
+    event = agenda.published_event_or_404(slug)
+    filters = agenda.AgendaFilters.from_args(request.args)
+    timetable = agenda.build_agenda(event, filters)
+    return render_template(
+        "agenda/agenda.html", event=event, agenda=timetable, room_column=agenda.room_column
+    )
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>")
+def session(slug, session_id):
+    """One session: time, place, description and speakers."""
+    event = agenda.published_event_or_404(slug)
+    item = agenda.session_or_404(event, session_id)
+    return render_template("agenda/session.html", event=event, item=item)
+
+
+@bp.route("/events/<slug>/speakers/")
+def speakers(slug):
+    """Everyone speaking at the event."""
+    event = agenda.published_event_or_404(slug)
+    return render_template(
+        "agenda/speakers.html", event=event, speakers=agenda.event_speakers(event)
+    )
+
+
+@bp.route("/events/<slug>/speakers/<person_slug>")
+def speaker(slug, person_slug):
+    """A speaker's page with their sessions at the event."""
+    event = agenda.published_event_or_404(slug)
+    person, appearances = agenda.speaker_or_404(event, person_slug)
+    return render_template(
+        "agenda/speaker.html", event=event, person=person, appearances=appearances
+    )

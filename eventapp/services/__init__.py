@@ -1,0 +1,1 @@
+"""Business rules, with no request, flash or render: views and commands call these."""

@@ -1,0 +1,112 @@
+"""Jinja filters and globals: local times in the event's zone, labels, the demo notice."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from babel.dates import format_date, format_datetime, format_interval, format_time
+from flask import request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from . import i18n
+from .extensions import db
+from .models import Event
+
+
+def _zone(tz):
+    return ZoneInfo(tz) if isinstance(tz, str) else (tz or timezone.utc)
+
+
+def local_time(dt, tz):
+    """09:00, in the given zone."""
+    return format_time(dt, "HH:mm", tzinfo=_zone(tz), locale=get_locale())
+
+
+def local_date(dt, tz, fmt="full"):
+    """Monday 25 November 2024, as the reader's language writes it, on the event's calendar."""
+    return format_date(dt.astimezone(_zone(tz)).date(), fmt, locale=get_locale())
+
+
+def local_datetime(dt, tz, fmt="medium"):
+    return format_datetime(dt, fmt, tzinfo=_zone(tz), locale=get_locale())
+
+
+def local_iso(dt, tz):
+    """ISO 8601 with the zone's offset, for <time datetime>."""
+    return dt.astimezone(_zone(tz)).isoformat()
+
+
+def date_range(start, end, tz):
+    """13–14 June 2022, or one date for a one-day event."""
+    zone = _zone(tz)
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    if end.astimezone(zone).time() == end.astimezone(zone).time().min and last > first:
+        last = last.fromordinal(last.toordinal() - 1)  # ends at midnight: the day before
+    if first == last:
+        return format_date(first, "long", locale=get_locale())
+    return format_interval(first, last, "yMMMMd", locale=get_locale())
+
+
+def zone_label(tz, dt):
+    """Geneva time (CET, UTC+01:00)."""
+    local = dt.astimezone(_zone(tz))
+    offset = local.strftime("%z")
+    return f"{local.tzname()}, UTC{offset[:3]}:{offset[3:]}"
+
+
+def paragraphs(text):
+    """Plain text to escaped paragraphs and lists: blank lines split paragraphs, "- " lines list."""
+    out = []
+    for block in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        prose = [line for line in lines if not line.startswith("- ")]
+        if prose:
+            out.append(Markup("<p>{}</p>").format(Markup("<br>").join(escape(p) for p in prose)))
+        if items:
+            out.append(
+                Markup("<ul>{}</ul>").format(
+                    Markup("").join(Markup("<li>{}</li>").format(i) for i in items)
+                )
+            )
+    return Markup("\n").join(out)
+
+
+def url_with(**changes):
+    """The current URL with some query parameters changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def demo_loaded():
+    return db.session.scalar(sa.select(sa.exists().where(Event.is_demo.is_(True))))
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        local_date=local_date,
+        local_datetime=local_datetime,
+        local_iso=local_iso,
+        paragraphs=paragraphs,
+    )
+    app.jinja_env.globals.update(
+        date_range=date_range,
+        zone_label=zone_label,
+        url_with=url_with,
+        SESSION_TYPE_LABELS=i18n.SESSION_TYPE_LABELS,
+        EVENT_KIND_LABELS=i18n.EVENT_KIND_LABELS,
+        SPEAKER_ROLE_LABELS=i18n.SPEAKER_ROLE_LABELS,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+    )
+
+    @app.context_processor
+    def inject_globals():
+        return {"demo_loaded": demo_loaded, "current_locale": get_locale}

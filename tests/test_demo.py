@@ -1,0 +1,84 @@
+"""seed-demo: the Geneva IDM session exactly as its programme states, loaded idempotently."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from eventapp import demo_data
+from eventapp.extensions import db
+from eventapp.models import Event, EventSection, EventSession, Tag
+
+SEED = (Path(__file__).parent / "data" / "idm_2024_geneva_seed.txt").read_text(encoding="utf-8")
+
+
+def counts():
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Event, EventSession, EventSection, Tag)
+    )
+
+
+def test_every_demo_string_is_word_for_word_from_the_programme():
+    strings = [demo_data.IDM_SUMMARY, demo_data.IDM_AIM, *demo_data.IDM_BACKGROUND, demo_data.IDM_VENUE]
+    strings += demo_data.IDM_OUTCOMES.split("\n")
+    for _, _, _, title, description in demo_data.IDM_PROGRAMME:
+        strings += [title, description]
+    for text in strings:
+        assert text in SEED, text[:60]
+    assert len(demo_data.IDM_PROGRAMME) == 8
+
+
+def test_seed_demo_loads_the_geneva_session_and_a_second_run_changes_nothing(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "idm-2024-geneva" in result.output
+    first = counts()
+    stamps = db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all()
+    event_stamp = db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva"))
+    db.session.expire_all()
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert counts() == first == (2, 8, 4, 5)
+    assert db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all() == stamps
+    assert db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva")) == event_stamp
+
+
+def test_demo_keeps_its_real_date_in_geneva_time(demo):
+    sessions = sorted(demo.sessions, key=lambda s: s.starts_at)
+    # Geneva is UTC+1 on 25 November 2024.
+    assert sessions[0].starts_at == datetime(2024, 11, 25, 8, 0, tzinfo=timezone.utc)
+    assert sessions[-1].ends_at == datetime(2024, 11, 25, 17, 30, tzinfo=timezone.utc)
+    assert sessions[-1].title == "The IOM Impact Awards Ceremony and Evening Reception"
+    assert demo.timezone == "Europe/Zurich"
+    assert demo.is_demo
+
+
+def test_seed_demo_date_moves_the_programme_and_keeps_local_times(app, runner):
+    runner.invoke(args=["seed-demo"])
+    uids = set(db.session.scalars(sa.select(EventSession.uid)))
+    # A summer day: Geneva is then UTC+2, so 09:00 local is 07:00Z.
+    result = runner.invoke(args=["seed-demo", "--date", "2027-06-14"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    sessions = db.session.scalars(sa.select(EventSession).order_by(EventSession.starts_at)).all()
+    assert len(sessions) == 8
+    assert set(s.uid for s in sessions) == uids
+    assert sessions[0].starts_at == datetime(2027, 6, 14, 7, 0, tzinfo=timezone.utc)
+    assert sessions[-1].ends_at == datetime(2027, 6, 14, 16, 30, tzinfo=timezone.utc)
+    assert all(s.sequence == 1 for s in sessions)
+
+
+def test_seed_demo_rejects_a_malformed_date(app, runner):
+    result = runner.invoke(args=["seed-demo", "--date", "25/11/2026"])
+    assert result.exit_code != 0
+    assert "YYYY-MM-DD" in result.output
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_demo_notice_shows_on_every_page_only_when_demo_data_is_loaded(client, runner, make_event):
+    make_event(slug="plain")
+    assert "Demonstration data" not in client.get("/").get_data(as_text=True)
+    runner.invoke(args=["seed-demo"])
+    for url in ["/", "/events/idm-2024-geneva/", "/events/idm-2024-geneva/agenda", "/events/nope/"]:
+        assert "Demonstration data" in client.get(url).get_data(as_text=True), url
