@@ -14,8 +14,8 @@ from ..models import (
     EventStatus,
     Tag,
     TagScheme,
-    utcnow,
 )
+from .sessions import update_session
 from ..taxonomy import sdg_label
 
 
@@ -97,16 +97,14 @@ def load_idm(day=None):
         if item is None:
             item = EventSession(title=title)
             event.sessions.append(item)
-        values = dict(
+        update_session(
+            item,
             session_type=session_type,
             description=description,
             requires_registration=session_type == "ceremony",
+            starts_at=_local(day, start, zone),
+            ends_at=_local(day, end, zone),
         )
-        moved = _set(item, starts_at=_local(day, start, zone), ends_at=_local(day, end, zone))
-        if _set(item, **values) or moved:
-            if moved and item.id is not None:
-                item.sequence += 1
-            item.updated_at = utcnow()
     return event
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from .extensions import db
+from ..extensions import db
 
 
 def utcnow():

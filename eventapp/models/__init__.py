@@ -1,0 +1,21 @@
+"""Every table, one module per area; import models from here."""
+from .agenda import (  # noqa: F401
+    Event,
+    EventKind,
+    EventSection,
+    EventSession,
+    EventStatus,
+    Person,
+    Room,
+    SessionSpeaker,
+    SessionStatus,
+    SessionType,
+    SpeakerRole,
+    Tag,
+    TagScheme,
+    UTCDateTime,
+    event_tags,
+    new_uid,
+    session_tags,
+    utcnow,
+)
