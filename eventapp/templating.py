@@ -1,10 +1,11 @@
 """Jinja filters and globals: local times in the event's zone, labels, the demo notice."""
 from datetime import timezone
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime, format_interval, format_time
-from flask import request, url_for
+from flask import request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -82,7 +83,8 @@ def url_with(**changes):
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
 
 
 def demo_loaded():
