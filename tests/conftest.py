@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from config import TestingConfig, database_url
 from eventapp import create_app
@@ -67,9 +69,23 @@ def app_config(database):
     return Config
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose requests each start with an empty `g`, as in production.
+
+    The `app` fixture keeps one application context open so that tests can use the database;
+    Flask reuses that context for requests, so without this, per-request caches kept on `g`
+    (the chosen language, the logged-in user) would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -210,6 +210,16 @@ def test_pages_are_translated_and_dates_follow_the_language(client, demo):
     html = response.get_data(as_text=True)
     assert '<html lang="fr">' in html
     assert "lundi 25 novembre 2024" in html
+    assert "Aller au contenu principal" in html and "Appliquer les filtres" in html
+    html = client.get("/events/idm-2024-geneva/agenda?lang=es").get_data(as_text=True)
+    assert "lunes, 25 de noviembre de 2024" in html and "Ir al contenido principal" in html
+    # The choice sticks for the next page, without the parameter.
+    assert "Ver el programa" in client.get("/events/idm-2024-geneva/").get_data(as_text=True)
+
+
+def test_browser_language_is_used_when_none_was_chosen(client, demo):
+    html = client.get("/", headers={"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Événements à venir" in html
 
 
 @pytest.mark.parametrize("url", ["/", "/events/idm-2024-geneva/", "/events/idm-2024-geneva/agenda", "/events/idm-2024-geneva/speakers/"])
