@@ -89,13 +89,24 @@ def outlook_event_url(event, item, page_url, host=OUTLOOK_HOSTS["outlook_live"])
     return f"https://{host}/calendar/0/action/compose?{urlencode(query)}"
 
 
+def service_url(service, event, item, page_url):
+    """The add-this-session URL of a calendar service ("google", "outlook" or "office365")."""
+    if service == "google":
+        return google_event_url(event, item, page_url)
+    host = {"outlook": OUTLOOK_HOSTS["outlook_live"], "office365": OUTLOOK_HOSTS["outlook_office"]}[service]
+    return outlook_event_url(event, item, page_url, host)
+
+
+SERVICES = ("google", "outlook", "office365")
+
+
 def session_links(event, item, build=None):
     """The .ics download and the Google and Outlook links of one session."""
     build = build or url_builder()
     page = build("agenda.session", slug=event.slug, session_id=item.id)
     return SessionLinks(
         download=url_for("calendars.session_download", slug=event.slug, session_id=item.id, lang=feed_language()),
-        google=google_event_url(event, item, page),
-        outlook_live=outlook_event_url(event, item, page, OUTLOOK_HOSTS["outlook_live"]),
-        outlook_office=outlook_event_url(event, item, page, OUTLOOK_HOSTS["outlook_office"]),
+        google=service_url("google", event, item, page),
+        outlook_live=service_url("outlook", event, item, page),
+        outlook_office=service_url("office365", event, item, page),
     )

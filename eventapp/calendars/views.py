@@ -1,6 +1,7 @@
 """Calendar feeds and downloads of published agendas (.ics), for import and subscription."""
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..services import agenda, feeds, ical
 from ..services.errors import ValidationFailed
@@ -80,6 +81,21 @@ def session_download(slug, session_id):
     )
 
 
+@bp.route("/events/<slug>/sessions/<int:session_id>/add-to/<any(google, outlook, office365):service>")
+def add_session(slug, session_id, service):
+    """Send the reader to Google Calendar's or Outlook's form for this session, filled in.
+
+    The agenda page links here rather than to the long service URLs, which would triple its
+    size for a large agenda.
+    """
+    event = agenda.published_event_or_404(slug)
+    item = agenda.session_or_404(event, session_id)
+    page = external_url("agenda.session", slug=event.slug, session_id=item.id)
+    response = redirect(links.service_url(service, event, item, page))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 @bp.errorhandler(400)
 def bad_request(error):
     return render_template("calendars/bad_request.html", message=error.description), 400
@@ -89,6 +105,21 @@ def bad_request(error):
 def calendar_feed_links(event, filters=None):
     """Download and subscription links of an event's feed, for the agenda and session pages."""
     return links.feed_links(event, filters, lang=links.feed_language())
+
+
+@bp.app_template_global()
+def calendar_card_texts():
+    """The labels of every agenda card's calendar links, translated once per page, not per card."""
+    if "calendar_card_texts" not in g:
+        g.calendar_card_texts = {
+            "toggle": _("My agenda"),
+            "add": _("Add to calendar"),
+            "download": _("Download .ics"),
+            "google": _("Add to Google Calendar"),
+            "outlook": _("Add to Outlook.com"),
+            "office365": _("Add to Outlook (Microsoft 365)"),
+        }
+    return g.calendar_card_texts
 
 
 @bp.app_template_global()
