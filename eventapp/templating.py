@@ -1,5 +1,6 @@
 """Jinja filters and globals: local times in the event's zone, labels, the demo notice."""
 from datetime import timezone
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -82,6 +83,8 @@ def url_with(**changes):
             args.pop(key, None)
         else:
             args[key] = value
+    if request.endpoint is None:  # no route matched (the 404 page): keep the path as it is
+        return request.path + ("?" + urlencode(args, doseq=True) if args else "")
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

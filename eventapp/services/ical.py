@@ -40,10 +40,32 @@ class _ZoneSearch(Timezone):
 
 @functools.lru_cache(maxsize=64)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """The VTIMEZONE of an IANA zone covering the given calendar years, from the tz database."""
-    return _ZoneSearch.from_tzinfo(
+    """The VTIMEZONE of an IANA zone over the given calendar years, from the tz database.
+
+    Each change of offset gets its own STANDARD or DAYLIGHT block with its DTSTART: icalendar
+    groups repeats into RDATE lists, which some readers (vobject among them) misread.
+    """
+    source = _ZoneSearch.from_tzinfo(
         ZoneInfo(tzid), tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
+    zone = Timezone()
+    for key, value in source.items():
+        zone[key] = value
+    observances = []
+    for block in source.subcomponents:
+        rdates = block.get("RDATE", [])
+        rdates = rdates if isinstance(rdates, list) else [rdates]
+        starts = [block.decoded("DTSTART")] + [d.dt for rdate in rdates for d in rdate.dts]
+        for start in starts:
+            observance = type(block)()
+            for key, value in block.items():
+                if key not in ("DTSTART", "RDATE"):
+                    observance[key] = value
+            observance.add("dtstart", start)
+            observances.append(observance)
+    for observance in sorted(observances, key=lambda o: o.decoded("DTSTART")):
+        zone.add_component(observance)
+    return zone
 
 
 def last_modified(event: Event, sessions: Sequence[EventSession]):
@@ -134,7 +156,7 @@ class CalendarData:
     """Everything a calendar says, as plain values: equal data gives equal bytes."""
 
     tzid: str
-    years: tuple[int, int]  #: first and last calendar year the VTIMEZONE must cover
+    years: tuple[int, int]  #: first and last calendar year of the sessions, for the VTIMEZONE
     name: str | None  #: None: a single-session download, without name or refresh hints
     description: str
     url: str
