@@ -2,7 +2,7 @@
 import re
 from datetime import datetime, timedelta, timezone
 from html import unescape
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -347,3 +347,23 @@ def test_the_feed_reads_a_500_session_event_with_a_constant_number_of_queries(
         assert len(events(parse(response.data)[0])) == n
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 5, counts
+
+
+def test_personal_feeds_can_be_sent_private_with_the_same_validators(app, demo):
+    """The response helper a registrant's feed uses: private caching, still 304 when current."""
+    from eventapp.calendars.responses import calendar_response
+    from eventapp.services import ical
+
+    with app.test_request_context("/registrations/abc/calendar.ics"):
+        body = ical.calendar_bytes(demo, demo.sessions[:2], statuses={demo.sessions[0].id: "Confirmed"})
+        stamp = ical.last_modified(demo, demo.sessions[:2])
+        response = calendar_response(body, last_modified=stamp, private=True)
+    assert response.status_code == 200
+    assert set(response.headers["Cache-Control"].split(", ")) == {"private", "no-cache"}
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert "public" not in response.headers["Cache-Control"]
+    headers = {"If-None-Match": response.headers["ETag"]}
+    with app.test_request_context("/registrations/abc/calendar.ics", headers=headers):
+        assert calendar_response(body, last_modified=stamp, private=True).status_code == 304
+    cal, _ = parse(body)
+    assert str(events(cal)[0]["SUMMARY"]) == "Opening (Confirmed)"

@@ -254,3 +254,16 @@ def test_sessions_without_a_room_or_venue_have_no_location(build, make_event):
     db.session.commit()
     [vevent] = events(parse(build(event))[0])
     assert "LOCATION" not in vevent
+
+
+def test_external_urls_come_from_the_public_base_url_with_or_without_a_request(app):
+    from eventapp.urls import external_url, webcal_url
+
+    app.config["PUBLIC_BASE_URL"] = "https://example.org/conferences/"
+    expected = "https://example.org/conferences/events/idm/calendar.ics?type=panel&type=break"
+    assert external_url("calendars.event_feed", slug="idm", type=["panel", "break"], tag=[], lang=None) == expected
+    with app.test_request_context("/", base_url="http://10.0.0.7:8000"):
+        assert external_url("calendars.event_feed", slug="idm", type=["panel", "break"]) == expected
+    assert webcal_url(expected) == expected.replace("https://", "webcal://")
+    with pytest.raises(ValueError):
+        webcal_url("ftp://example.org/feed.ics")

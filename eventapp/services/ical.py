@@ -11,61 +11,22 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Alarm, Calendar, Timezone
+from icalendar import Alarm, Calendar
 from icalendar import Event as VEvent
 
 from ..i18n import SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from ..models import Event, EventSession
 from ..urls import url_builder
+from .timezones import vtimezone
 
 PRODID = "-//IOM//eventapp//EN"
 #: How often subscribed clients should fetch the feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 REFRESH_INTERVAL = timedelta(hours=1)
 MAX_ALARM_MINUTES = 7 * 24 * 60
-
-
-class _ZoneSearch(Timezone):
-    """VTIMEZONE built from the tz database, searching day by day for offset changes.
-
-    icalendar's own search jumps 64 days at a time and misses short periods, such as
-    Morocco's change of offset during Ramadan.
-    """
-
-    _from_tzinfo_skip_search = [timedelta(days=d) for d in (4, 2, 1)] + Timezone._from_tzinfo_skip_search[7:]
-
-
-@functools.lru_cache(maxsize=64)
-def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """The VTIMEZONE of an IANA zone over the given calendar years, from the tz database.
-
-    Each change of offset gets its own STANDARD or DAYLIGHT block with its DTSTART: icalendar
-    groups repeats into RDATE lists, which some readers (vobject among them) misread.
-    """
-    source = _ZoneSearch.from_tzinfo(
-        ZoneInfo(tzid), tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-    )
-    zone = Timezone()
-    for key, value in source.items():
-        zone[key] = value
-    observances = []
-    for block in source.subcomponents:
-        rdates = block.get("RDATE", [])
-        rdates = rdates if isinstance(rdates, list) else [rdates]
-        starts = [block.decoded("DTSTART")] + [d.dt for rdate in rdates for d in rdate.dts]
-        for start in starts:
-            observance = type(block)()
-            for key, value in block.items():
-                if key not in ("DTSTART", "RDATE"):
-                    observance[key] = value
-            observance.add("dtstart", start)
-            observances.append(observance)
-    for observance in sorted(observances, key=lambda o: o.decoded("DTSTART")):
-        zone.add_component(observance)
-    return zone
 
 
 def last_modified(event: Event, sessions: Sequence[EventSession]):
