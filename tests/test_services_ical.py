@@ -267,3 +267,31 @@ def test_external_urls_come_from_the_public_base_url_with_or_without_a_request(a
     assert webcal_url(expected) == expected.replace("https://", "webcal://")
     with pytest.raises(ValueError):
         webcal_url("ftp://example.org/feed.ics")
+
+
+def test_the_email_attachment_is_the_same_session_data_without_method(build, app, make_event, make_session):
+    event = make_event(slug="idm-2030")
+    item = make_session(event, title="Impact Awards Ceremony")
+    later = make_session(event, title="Reception", starts_at=event.starts_at + timedelta(hours=2))
+    with force_locale("en"):
+        one = ical.email_attachment(event, [item], statuses={item.id: "Confirmed"})
+        both = ical.email_attachment(event, [item, later])
+    assert one.filename == "idm-2030-impact-awards-ceremony.ics" and both.filename == "idm-2030.ics"
+    assert one.content_type == "text/calendar; charset=utf-8"
+    assert one.data == build(event, [item], single=True, statuses={item.id: "Confirmed"})
+    cal, _ = parse(one.data)
+    assert "METHOD" not in cal and "NAME" not in cal and "X-WR-CALNAME" not in cal
+    [vevent] = events(cal)
+    feed_event = next(e for e in events(parse(build(event))[0]) if e["UID"] == vevent["UID"])
+    for key in ("UID", "DTSTART", "DTEND", "DTSTAMP", "SEQUENCE", "LOCATION", "URL", "STATUS"):
+        assert vevent[key].to_ical() == feed_event[key].to_ical(), key
+    assert str(vevent["SUMMARY"]) == "Impact Awards Ceremony (Confirmed)"
+    assert [str(e["SUMMARY"]) for e in events(parse(both.data)[0])] == ["Impact Awards Ceremony", "Reception"]
+
+
+def test_a_later_change_elsewhere_moves_the_calendar_stamp(build, make_event, make_session):
+    event = make_event()
+    make_session(event)
+    later = datetime(2040, 1, 1, tzinfo=UTC)
+    cal, _ = parse(build(event, modified_at=later))
+    assert cal.decoded("LAST-MODIFIED") == later

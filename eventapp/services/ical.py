@@ -156,6 +156,7 @@ def calendar_data(
     name: str | None = None,
     alarm_minutes: int | None = None,
     statuses: Mapping[int, str] | None = None,
+    modified_at: datetime | None = None,
 ) -> CalendarData:
     """What the calendar of these sessions says; see build_calendar for the options."""
     if alarm_minutes is not None and not 0 <= alarm_minutes <= MAX_ALARM_MINUTES:
@@ -180,7 +181,7 @@ def calendar_data(
         description=event.summary,
         url=page_url or url("agenda.agenda_page", slug=event.slug),
         source=feed_url,
-        last_modified=last_modified(event, sessions),
+        last_modified=max(filter(None, [last_modified(event, sessions), modified_at])),
         events=events,
     )
 
@@ -244,7 +245,11 @@ def build_calendar(event, sessions, **options) -> Calendar:
     (SOURCE). `page_url`: the page the calendar stands for (URL; the agenda by default).
     `name`: the calendar's name (the event's title by default). `alarm_minutes`: a DISPLAY
     reminder that many minutes before each session. `statuses`: session id -> registration
-    status label, shown in SUMMARY and DESCRIPTION.
+    status label, shown in SUMMARY and DESCRIPTION. `modified_at`: a later change the
+    calendar shows that is not stored on the event or its sessions (a registration's status),
+    for the calendar's LAST-MODIFIED.
+
+    Outside a request, wrap the call in flask_babel.force_locale(<language>).
     """
     return render_calendar(calendar_data(event, sessions, **options))
 
@@ -259,6 +264,24 @@ def _serialise(data: CalendarData) -> bytes:
 def calendar_bytes(event, sessions, **options) -> bytes:
     """The calendar as bytes (UTF-8, CRLF line ends, lines folded at 75 octets); same options."""
     return _serialise(calendar_data(event, sessions, **options))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def email_attachment(event, sessions, *, statuses=None) -> Attachment:
+    """The .ics file for an e-mail: the feeds' data, without METHOD, so it is not an invitation.
+
+    Not a subscription either: no calendar name (Outlook would make a folder of it) and no
+    refresh hints. Named after the session when there is one, else after the event.
+    """
+    data = calendar_bytes(event, sessions, single=True, statuses=statuses)
+    one = sessions[0] if len(sessions) == 1 else None
+    return Attachment(calendar_filename(event, one), "text/calendar; charset=utf-8", data)
 
 
 def _ascii_slug(text: str, limit: int = 50) -> str:
