@@ -1,5 +1,5 @@
 """Language choice and labels for the values stored as codes."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
 from .models import EventKind, SessionType, SpeakerRole
@@ -7,6 +7,8 @@ from .models import EventKind, SessionType, SpeakerRole
 
 def select_locale():
     """The language asked for with ?lang=, then the one kept in the session, then the browser's."""
+    if not has_request_context():
+        return None  # the default language, e.g. for messages built in a CLI command
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
