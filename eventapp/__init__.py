@@ -51,8 +51,10 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
+    from .awards import bp as awards_bp
 
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(awards_bp)
 
 
 def register_errorhandlers(app):
