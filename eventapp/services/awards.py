@@ -174,7 +174,7 @@ def ceremony(programme, category_slug=None):
     """The running order, grouped by the agenda session it happens in, in time order."""
     query = (
         sa.select(
-            CeremonyItem.session_id,
+            EventSession,
             CeremonyItem.title,
             CeremonyItem.kind,
             CeremonyItem.starts_at,
@@ -183,28 +183,17 @@ def ceremony(programme, category_slug=None):
             AwardCategory.slug,
             AwardCategory.name,
         )
+        .join(EventSession, EventSession.id == CeremonyItem.session_id)
         .outerjoin(AwardCategory, AwardCategory.id == CeremonyItem.category_id)
-        .where(CeremonyItem.programme_id == programme.id)
-        .order_by(CeremonyItem.starts_at, CeremonyItem.ends_at, CeremonyItem.id)
+        .where(CeremonyItem.programme_id == programme.id, EventSession.event_id == programme.event_id)
+        .order_by(EventSession.starts_at, EventSession.id, CeremonyItem.starts_at, CeremonyItem.ends_at, CeremonyItem.id)
     )
     if category_slug is not None:
         query = query.where(AwardCategory.slug == category_slug)
-    rows = db.session.execute(query).all()
-    if not rows:
-        return ()
-    session_ids = {row.session_id for row in rows}
-    sessions = db.session.scalars(
-        sa.select(EventSession)
-        .where(EventSession.id.in_(session_ids), EventSession.event_id == programme.event_id)
-        .order_by(EventSession.starts_at, EventSession.id)
-    ).all()
-    return tuple(
-        CeremonySession(
-            session=s,
-            items=tuple(PublicCeremonyItem(*row[1:]) for row in rows if row.session_id == s.id),
-        )
-        for s in sessions
-    )
+    groups = {}
+    for session, *item in db.session.execute(query):
+        groups.setdefault(session, []).append(PublicCeremonyItem(*item))
+    return tuple(CeremonySession(session=s, items=tuple(items)) for s, items in groups.items())
 
 
 def awards_page(programme, now=None):
