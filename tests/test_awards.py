@@ -253,6 +253,9 @@ def test_user_text_on_awards_pages_is_escaped(client, make_event, make_programme
     programme = make_programme(event, title="<b>Awards</b>", introduction="<script>alert(1)</script>")
     category = make_category(programme, slug="c", name="<i>Category</i>")
     make_entry(category, title="<img src=x onerror=alert(2)>", link_url="https://example.org/a?b=1&c=2")
+    for url in (f"/events/{event.slug}/", f"/events/{event.slug}/awards", f"/events/{event.slug}/awards/c"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<b>Awards</b>" not in html and "&lt;b&gt;Awards&lt;/b&gt;" in html
     for url in (f"/events/{event.slug}/awards", f"/events/{event.slug}/awards/c"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "<img src=x" not in html and "<i>Category</i>" not in html

@@ -110,7 +110,7 @@ def withdraw_results(programme):
 
 
 def slugify(text):
-    """"Regular pathways (sample)" -> "regular-pathways-sample"."""
+    """A URL value from a name: "Local action & cohesion" gives "local-action-cohesion"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:80].rstrip("-") or "category"

@@ -23,7 +23,7 @@ def _locale():
 
 
 def session_window(session):
-    """ "17:30–18:30 (Europe/Zurich time) on 25 November 2024": a session's local times."""
+    """A session's local times, e.g. "17:30–18:30 (Europe/Zurich time) on November 25, 2024"."""
     zone = ZoneInfo(session.event.timezone)
     return _("%(start)s–%(end)s (%(zone)s time) on %(date)s",
              start=format_time(session.starts_at, "HH:mm", tzinfo=zone, locale=_locale()),
