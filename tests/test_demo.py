@@ -36,6 +36,7 @@ def test_seed_demo_loads_the_geneva_session_and_a_second_run_changes_nothing(app
     first = counts()
     stamps = db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all()
     awards_stamps = db.session.execute(sa.select(AwardsProgramme.updated_at).union_all(sa.select(AwardEntry.updated_at))).all()
+    item_stamps = db.session.execute(sa.select(CeremonyItem.uid, CeremonyItem.updated_at, CeremonyItem.sequence)).all()
     event_stamp = db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva"))
     db.session.expire_all()
 
@@ -44,6 +45,7 @@ def test_seed_demo_loads_the_geneva_session_and_a_second_run_changes_nothing(app
     assert counts() == first == (2, 8, 4, 5, 1, 2, 7, 5)
     assert db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all() == stamps
     assert db.session.execute(sa.select(AwardsProgramme.updated_at).union_all(sa.select(AwardEntry.updated_at))).all() == awards_stamps
+    assert db.session.execute(sa.select(CeremonyItem.uid, CeremonyItem.updated_at, CeremonyItem.sequence)).all() == item_stamps
     assert db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva")) == event_stamp
 
 
@@ -73,7 +75,7 @@ def test_seed_demo_date_moves_the_programme_and_keeps_local_times(app, runner):
     assert all(s.sequence == 1 for s in sessions)
     items = db.session.scalars(sa.select(CeremonyItem).order_by(CeremonyItem.starts_at)).all()
     assert [i.id for i in items] == item_ids
-    assert all(i.session == sessions[-1] for i in items)
+    assert all(i.session == sessions[-1] and i.sequence == 1 for i in items)
     # 17:30-18:30 Geneva summer time is 15:30-16:30Z: the running order keeps its local times.
     assert items[0].starts_at == datetime(2027, 6, 14, 15, 30, tzinfo=timezone.utc)
     assert items[-1].ends_at == datetime(2027, 6, 14, 16, 30, tzinfo=timezone.utc)

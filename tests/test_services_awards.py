@@ -129,6 +129,21 @@ def test_an_edit_that_leaves_the_session_is_refused_and_changes_nothing(evening)
     assert ceremony.update_ceremony_item(item, title="Opening words", ends_at=session.ends_at) == {"title", "ends_at"}
 
 
+def test_calendar_sequence_moves_only_when_people_see_a_change(evening, make_category):
+    programme, session = evening
+    item = ceremony.create_ceremony_item(programme, session=session, title="Welcome", kind="welcome",
+                                         starts_at=session.starts_at, ends_at=session.starts_at + timedelta(minutes=5))
+    uid, stamp = item.uid, item.updated_at
+    assert item.sequence == 0 and len(uid) == 36
+    assert ceremony.update_ceremony_item(item, title="Welcome", starts_at=session.starts_at) == set()
+    assert (item.sequence, item.updated_at) == (0, stamp)
+    ceremony.update_ceremony_item(item, is_sample=True)
+    assert item.sequence == 0 and item.updated_at >= stamp
+    ceremony.update_ceremony_item(item, ends_at=session.starts_at + timedelta(minutes=10))
+    ceremony.reschedule_session_items(session, session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1))
+    assert item.sequence == 2 and item.uid == uid
+
+
 def test_items_move_with_their_session_or_block_a_move_that_would_not_fit(evening):
     programme, session = evening
     item = ceremony.create_ceremony_item(programme, session=session, title="Reception", kind="reception",

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
-from .agenda import Event, EventSession, UTCDateTime, utcnow
+from .agenda import Event, EventSession, UTCDateTime, new_uid, utcnow
 
 
 class EntryStatus:
@@ -116,6 +116,7 @@ class CeremonyItem(db.Model):
     __tablename__ = "ceremony_items"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    uid: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True, default=new_uid)  #: calendar UID, never changes
     programme_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("awards_programmes.id"), index=True)
     session_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
@@ -128,6 +129,8 @@ class CeremonyItem(db.Model):
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)  #: UTC, inside the session
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)  #: UTC, inside the session
     is_sample: so.Mapped[bool] = so.mapped_column(default=False)
+    sequence: so.Mapped[int] = so.mapped_column(default=0)  #: iCalendar SEQUENCE
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)  #: last change people see
 
     programme: so.Mapped[AwardsProgramme] = so.relationship(back_populates="ceremony_items")
     session: so.Mapped[EventSession] = so.relationship()

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import CeremonyItem, CeremonyItemKind
+from ..models import CeremonyItem, CeremonyItemKind, utcnow
 from .awards_manage import clean_text
 from .errors import DomainError, ValidationFailed
 
@@ -78,6 +78,16 @@ def create_ceremony_item(programme, *, session, title, kind, starts_at, ends_at,
 
 
 ITEM_FIELDS = ("session", "title", "kind", "starts_at", "ends_at", "category", "is_sample")
+#: A change to any of these makes calendar clients replace their copy: SEQUENCE goes up.
+SEQUENCE_FIELDS = frozenset({"session", "title", "starts_at", "ends_at"})
+
+
+def _changed(item, changed):
+    """Bump SEQUENCE and the last-modified stamp only when something people see has changed."""
+    if changed & SEQUENCE_FIELDS:
+        item.sequence = (item.sequence or 0) + 1
+    if changed:
+        item.updated_at = utcnow()
 
 
 def update_ceremony_item(item, **values):
@@ -93,6 +103,7 @@ def update_ceremony_item(item, **values):
     changed = {key for key, value in values.items() if getattr(item, key) != value}
     for key in changed:
         setattr(item, key, values[key])
+    _changed(item, changed)
     db.session.flush()
     return changed
 
@@ -126,8 +137,10 @@ def reschedule_session_items(session, starts_at, ends_at):
                 _("The running-order item “%(item)s” would no longer fit inside the session. "
                   "Shorten or move the item first.", item=item.title)
             )
-    for item in items:
-        item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta
+    if delta:
+        for item in items:
+            item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta
+            _changed(item, {"starts_at", "ends_at"})
     db.session.flush()
     return items
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0001
-Create Date: 2026-11-25 19:23:25.145135
+Create Date: 2026-11-25 19:36:04.130214
 
 """
 from alembic import op
@@ -68,6 +68,7 @@ def upgrade():
 
     op.create_table('ceremony_items',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uid', sa.String(length=36), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=True),
@@ -76,10 +77,13 @@ def upgrade():
     sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('is_sample', sa.Boolean(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['award_categories.id'], name=op.f('fk_ceremony_items_category_id_award_categories'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['programme_id'], ['awards_programmes.id'], name=op.f('fk_ceremony_items_programme_id_awards_programmes')),
     sa.ForeignKeyConstraint(['session_id'], ['event_sessions.id'], name=op.f('fk_ceremony_items_session_id_event_sessions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ceremony_items'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ceremony_items')),
+    sa.UniqueConstraint('uid', name=op.f('uq_ceremony_items_uid'))
     )
     with op.batch_alter_table('ceremony_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ceremony_items_category_id'), ['category_id'], unique=False)
