@@ -51,10 +51,12 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
+    from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
 
     app.register_blueprint(agenda_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(awards_bp)
 
 
 def register_errorhandlers(app):

@@ -30,6 +30,10 @@ IDM_PROGRAMME = (
     ('17:30', '18:30', 'ceremony', 'The IOM Impact Awards Ceremony and Evening Reception', 'The grand finale of the 2024 Knowledge Fair & Impact Awards @ IOM. This global recognition and certification programme will showcase and celebrate the most impactful IOM initiatives and collaborations in the field of migration.'),
 )
 
+#: The awards programme the ceremony closes; its introduction is the ceremony's programme text.
+IDM_AWARDS_TITLE = "2024 Knowledge Fair & Impact Awards @ IOM"
+IDM_AWARDS_SESSION = "The IOM Impact Awards Ceremony and Evening Reception"
+
 M4SD_SLUG = "m4sd-board-rabat-2022"
 M4SD_TITLE = "Second Global Programme Board meeting of the IOM-UNDP Global Programme on Making Migration Work for Sustainable Development (M4SD)"
 M4SD_TIMEZONE = "Africa/Casablanca"

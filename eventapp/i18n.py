@@ -1,12 +1,14 @@
 """Language choice and labels for the values stored as codes."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
-from .models import EventKind, SessionType, SpeakerRole
+from .models import CeremonyItemKind, EntryStatus, EventKind, SessionType, SpeakerRole
 
 
 def select_locale():
     """The language asked for with ?lang=, then the one kept in the session, then the browser's."""
+    if not has_request_context():
+        return None  # the default language, e.g. for messages built in a CLI command
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
@@ -43,6 +45,22 @@ SPEAKER_ROLE_LABELS = {
     SpeakerRole.KEYNOTE: _l("Keynote speaker"),
     SpeakerRole.SPEAKER: _l("Speaker"),
     SpeakerRole.HOST: _l("Host"),
+}
+
+ENTRY_STATUS_LABELS = {
+    EntryStatus.NOMINATED: _l("Nominated"),
+    EntryStatus.FINALIST: _l("Finalist"),
+    EntryStatus.WINNER: _l("Winner"),
+    EntryStatus.COMMENDED: _l("Certified / commended"),
+}
+
+CEREMONY_KIND_LABELS = {
+    CeremonyItemKind.WELCOME: _l("Welcome"),
+    CeremonyItemKind.CATEGORY: _l("Category presentation"),
+    CeremonyItemKind.KEYNOTE: _l("Keynote"),
+    CeremonyItemKind.WINNERS: _l("Announcement of the winners"),
+    CeremonyItemKind.RECEPTION: _l("Reception"),
+    CeremonyItemKind.OTHER: _l("Other"),
 }
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}

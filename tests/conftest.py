@@ -13,6 +13,10 @@ from config import TestingConfig, database_url
 from eventapp import create_app
 from eventapp.extensions import db
 from eventapp.models import (
+    AwardCategory,
+    AwardEntry,
+    AwardsProgramme,
+    CeremonyItem,
     Event,
     EventSession,
     EventStatus,
@@ -191,6 +195,64 @@ def make_tag():
         db.session.add(tag)
         db.session.commit()
         return tag
+
+    return make
+
+
+@pytest.fixture
+def make_programme(make_event):
+    """An awards programme, published and under embargo unless told otherwise."""
+    def make(event=None, **fields):
+        event = event or make_event()
+        values = dict(title=f"Impact Awards {next(_counter)}", introduction="", is_published=True)
+        values.update(fields)
+        programme = AwardsProgramme(event=event, **values)
+        db.session.add(programme)
+        db.session.commit()
+        return programme
+
+    return make
+
+
+@pytest.fixture
+def make_category():
+    def make(programme, **fields):
+        n = next(_counter)
+        values = dict(slug=f"category-{n}", name=f"Category {n}", position=n)
+        values.update(fields)
+        category = AwardCategory(programme=programme, **values)
+        db.session.add(category)
+        db.session.commit()
+        return category
+
+    return make
+
+
+@pytest.fixture
+def make_entry():
+    def make(category, **fields):
+        values = dict(title=f"Initiative {next(_counter)}", status="finalist")
+        values.update(fields)
+        entry = AwardEntry(category=category, **values)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def make_ceremony_item():
+    """A running-order item, as stored: no check that it lies inside its session."""
+    def make(programme, session, **fields):
+        start = fields.pop("starts_at", session.starts_at)
+        values = dict(title=f"Item {next(_counter)}", kind="other", starts_at=start,
+                      ends_at=start + timedelta(minutes=10))
+        values.update(fields)
+        item = CeremonyItem(programme=programme, session=session, **values)
+        db.session.add(item)
+        db.session.commit()
+        return item
 
     return make
 

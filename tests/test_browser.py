@@ -100,3 +100,24 @@ def test_printed_agenda_leaves_out_navigation_and_filters(site):
     assert not page.locator(".site-header").is_visible()
     assert page.locator(".session-card").first.is_visible()
     page.close()
+
+
+def test_awards_pages_fit_a_phone_and_reach_a_category_by_keyboard(site):
+    url, browser = site
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for path in ["/events/idm-2024-geneva/awards", "/events/idm-2024-geneva/awards/sample-category-a"]:
+        page.goto(url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    page.goto(url + "/events/idm-2024-geneva/awards")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Sample category B":
+            break
+    else:
+        pytest.fail("the category link cannot be reached with Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/awards/sample-category-b")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Sample category B")
+    page.close()

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from eventapp import demo_data
 from eventapp.extensions import db
-from eventapp.models import Event, EventSection, EventSession, Tag
+from eventapp.models import AwardCategory, AwardEntry, AwardsProgramme, CeremonyItem, Event, EventSection, EventSession, Tag
 
 SEED = (Path(__file__).parent / "data" / "idm_2024_geneva_seed.txt").read_text(encoding="utf-8")
 
@@ -14,12 +14,13 @@ SEED = (Path(__file__).parent / "data" / "idm_2024_geneva_seed.txt").read_text(e
 def counts():
     return tuple(
         db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        for model in (Event, EventSession, EventSection, Tag)
+        for model in (Event, EventSession, EventSection, Tag, AwardsProgramme, AwardCategory, AwardEntry, CeremonyItem)
     )
 
 
 def test_every_demo_string_is_word_for_word_from_the_programme():
     strings = [demo_data.IDM_SUMMARY, demo_data.IDM_AIM, *demo_data.IDM_BACKGROUND, demo_data.IDM_VENUE]
+    strings += [demo_data.IDM_AWARDS_TITLE, demo_data.IDM_AWARDS_SESSION]
     strings += demo_data.IDM_OUTCOMES.split("\n")
     for _, _, _, title, description in demo_data.IDM_PROGRAMME:
         strings += [title, description]
@@ -34,13 +35,17 @@ def test_seed_demo_loads_the_geneva_session_and_a_second_run_changes_nothing(app
     assert "idm-2024-geneva" in result.output
     first = counts()
     stamps = db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all()
+    awards_stamps = db.session.execute(sa.select(AwardsProgramme.updated_at).union_all(sa.select(AwardEntry.updated_at))).all()
+    item_stamps = db.session.execute(sa.select(CeremonyItem.uid, CeremonyItem.updated_at, CeremonyItem.sequence)).all()
     event_stamp = db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva"))
     db.session.expire_all()
 
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert counts() == first == (2, 8, 4, 5)
+    assert counts() == first == (2, 8, 4, 5, 1, 2, 7, 5)
     assert db.session.execute(sa.select(EventSession.uid, EventSession.updated_at, EventSession.sequence)).all() == stamps
+    assert db.session.execute(sa.select(AwardsProgramme.updated_at).union_all(sa.select(AwardEntry.updated_at))).all() == awards_stamps
+    assert db.session.execute(sa.select(CeremonyItem.uid, CeremonyItem.updated_at, CeremonyItem.sequence)).all() == item_stamps
     assert db.session.scalar(sa.select(Event.updated_at).where(Event.slug == "idm-2024-geneva")) == event_stamp
 
 
@@ -57,6 +62,7 @@ def test_demo_keeps_its_real_date_in_geneva_time(demo):
 def test_seed_demo_date_moves_the_programme_and_keeps_local_times(app, runner):
     runner.invoke(args=["seed-demo"])
     uids = set(db.session.scalars(sa.select(EventSession.uid)))
+    item_ids = list(db.session.scalars(sa.select(CeremonyItem.id).order_by(CeremonyItem.starts_at)))
     # A summer day: Geneva is then UTC+2, so 09:00 local is 07:00Z.
     result = runner.invoke(args=["seed-demo", "--date", "2027-06-14"])
     assert result.exit_code == 0, result.output
@@ -67,13 +73,20 @@ def test_seed_demo_date_moves_the_programme_and_keeps_local_times(app, runner):
     assert sessions[0].starts_at == datetime(2027, 6, 14, 7, 0, tzinfo=timezone.utc)
     assert sessions[-1].ends_at == datetime(2027, 6, 14, 16, 30, tzinfo=timezone.utc)
     assert all(s.sequence == 1 for s in sessions)
+    items = db.session.scalars(sa.select(CeremonyItem).order_by(CeremonyItem.starts_at)).all()
+    assert [i.id for i in items] == item_ids
+    assert all(i.session == sessions[-1] and i.sequence == 1 for i in items)
+    # 17:30-18:30 Geneva summer time is 15:30-16:30Z: the running order keeps its local times.
+    assert items[0].starts_at == datetime(2027, 6, 14, 15, 30, tzinfo=timezone.utc)
+    assert items[-1].ends_at == datetime(2027, 6, 14, 16, 30, tzinfo=timezone.utc)
+    assert counts() == (2, 8, 4, 5, 1, 2, 7, 5)
 
 
 def test_seed_demo_rejects_a_malformed_date(app, runner):
     result = runner.invoke(args=["seed-demo", "--date", "25/11/2026"])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in result.output
-    assert counts() == (0, 0, 0, 0)
+    assert counts() == (0,) * 8
 
 
 def test_demo_notice_shows_on_every_page_only_when_demo_data_is_loaded(client, runner, make_event):
@@ -82,3 +95,17 @@ def test_demo_notice_shows_on_every_page_only_when_demo_data_is_loaded(client, r
     runner.invoke(args=["seed-demo"])
     for url in ["/", "/events/idm-2024-geneva/", "/events/idm-2024-geneva/agenda", "/events/nope/"]:
         assert "Demonstration data" in client.get(url).get_data(as_text=True), url
+
+
+def test_demo_awards_programme_quotes_the_ceremony_text_and_marks_what_it_invents(demo):
+    programme = demo.awards_programme
+    assert programme.title == "2024 Knowledge Fair & Impact Awards @ IOM"
+    assert programme.introduction in SEED
+    assert programme.introduction.startswith("The grand finale of the 2024 Knowledge Fair & Impact Awards @ IOM.")
+    assert programme.is_published and programme.is_sample
+    assert not programme.is_released and programme.release_at is None
+    assert all(c.is_sample and c.name not in SEED for c in programme.categories)
+    assert all(e.is_sample and e.title not in SEED for c in programme.categories for e in c.entries)
+    session = next(s for s in demo.sessions if s.title == demo_data.IDM_AWARDS_SESSION)
+    assert all(i.is_sample and i.session == session for i in programme.ceremony_items)
+    assert all(session.starts_at <= i.starts_at < i.ends_at <= session.ends_at for i in programme.ceremony_items)

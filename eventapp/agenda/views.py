@@ -1,7 +1,7 @@
 """Public pages: the list of events, an event's overview, agenda, sessions and speakers."""
 from flask import Blueprint, render_template, request
 
-from ..services import agenda
+from ..services import agenda, awards
 
 bp = Blueprint("agenda", __name__)
 
@@ -36,7 +36,10 @@ def session(slug, session_id):
     """One session: time, place, description and speakers."""
     event = agenda.published_event_or_404(slug)
     item = agenda.session_or_404(event, session_id)
-    return render_template("agenda/session.html", event=event, item=item)
+    return render_template(
+        "agenda/session.html", event=event, item=item,
+        hosts_ceremony=awards.session_hosts_ceremony(item),
+    )
 
 
 @bp.route("/events/<slug>/speakers/")

@@ -19,3 +19,11 @@ from .agenda import (  # noqa: F401
     session_tags,
     utcnow,
 )
+from .awards import (  # noqa: F401
+    AwardCategory,
+    AwardEntry,
+    AwardsProgramme,
+    CeremonyItem,
+    CeremonyItemKind,
+    EntryStatus,
+)

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from .awards import AwardsProgramme
 
 
 def utcnow():
@@ -158,6 +162,10 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
     )
     tags: so.Mapped[list[Tag]] = so.relationship(secondary=event_tags, order_by="Tag.id")
+    #: Loaded with the event (one join, no extra query) so every event page can link to it.
+    awards_programme: so.Mapped[AwardsProgramme | None] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="joined"
+    )
 
     @property
     def is_published(self):

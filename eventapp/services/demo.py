@@ -15,6 +15,7 @@ from ..models import (
     Tag,
     TagScheme,
 )
+from .demo_awards import load_awards
 from .sessions import update_session
 from ..taxonomy import sdg_label
 
@@ -137,8 +138,10 @@ def load_m4sd():
 
 
 def load_demo(day=None):
-    """Both demo events; returns the Geneva one."""
+    """Both demo events, the Geneva one with its awards programme; returns the Geneva one."""
     event = load_idm(day)
+    db.session.flush()  # the ceremony session needs its id before the running order refers to it
+    load_awards(event, day or date.fromisoformat(d.IDM_DATE))
     load_m4sd()
     db.session.flush()
     return event
