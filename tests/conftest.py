@@ -211,3 +211,106 @@ def count_queries(app):
 
 
 UTC = timezone.utc
+
+
+@pytest.fixture
+def make_policy():
+    """Registration rules for an event: open since yesterday until the start, 10 in-person places."""
+
+    def make(event, **fields):
+        from eventapp.models import RegistrationPolicy
+
+        values = dict(
+            opens_at=datetime.now(UTC) - timedelta(days=1),
+            in_person_capacity=10,
+            contact_email="registration@example.org",
+            reference_prefix="TEST",
+        )
+        values.update(fields)
+        policy = RegistrationPolicy(event=event, **values)
+        db.session.add(policy)
+        db.session.commit()
+        return policy
+
+    return make
+
+
+@pytest.fixture
+def open_event(make_event, make_policy):
+    """A published event in the future whose registration is open, with 10 places in person."""
+    event = make_event(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30))
+    make_policy(event)
+    return event
+
+
+class Inbox:
+    """Messages an in-process SMTP server has accepted, parsed."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, count, timeout=10):
+        """Wait (bounded) until at least `count` messages have arrived."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields (controller, inbox)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """The app sends through the in-process SMTP server; yields its inbox."""
+    controller, inbox = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    return inbox
+
+
+def register_data(**changes):
+    """What a person fills in on the registration form."""
+    data = dict(
+        first_name="Amina",
+        last_name="Diallo",
+        email="amina@example.org",
+        organisation="Ministry of Labour",
+        job_title="Policy officer",
+        stakeholder_group="member_state",
+        country="SN",
+        privacy_consent="y",
+    )
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

@@ -19,3 +19,18 @@ from .agenda import (  # noqa: F401
     session_tags,
     utcnow,
 )
+from .registration import (  # noqa: F401
+    ApprovalMode,
+    BookingState,
+    EmailChange,
+    MailStatus,
+    OutboxAttachment,
+    OutboxMessage,
+    ParticipationMode,
+    Registration,
+    RegistrationChange,
+    RegistrationPolicy,
+    RegistrationState,
+    RegistrationToken,
+    SessionBooking,
+)
