@@ -314,3 +314,33 @@ def register_data(**changes):
     )
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def text(response):
+    """Visible text of a page, whitespace folded, entities for & < > decoded."""
+    import html
+    import re
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def outbox(recipient=None):
+    """E-mails waiting in the outbox (or already delivered), oldest first."""
+    from eventapp.models import OutboxMessage
+
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return db.session.scalars(query).all()
+
+
+def manage_path(recipient):
+    """The path of the manage link in the latest e-mail queued for the address."""
+    import re
+
+    for message in reversed(outbox(recipient)):
+        found = re.search(r"https://events\.example\.org(/registrations/[A-Za-z0-9_-]{40,})", message.text_body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no manage link e-mailed to {recipient}")
