@@ -214,7 +214,7 @@ UTC = timezone.utc
 
 
 @pytest.fixture
-def make_policy():
+def make_policy(app):
     """Registration rules for an event: open since yesterday until the start, 10 in-person places."""
 
     def make(event, **fields):
@@ -236,7 +236,7 @@ def make_policy():
 
 
 @pytest.fixture
-def open_event(make_event, make_policy):
+def open_event(app, make_event, make_policy):
     """A published event in the future whose registration is open, with 10 places in person."""
     event = make_event(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30))
     make_policy(event)

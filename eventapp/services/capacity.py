@@ -67,9 +67,9 @@ def record(registration, to_state, *, reason="", actor=SYSTEM, session=None, fro
     )
 
 
-def set_state(registration, state, *, reason="", actor=SYSTEM):
+def set_state(registration, state, *, reason="", actor=SYSTEM, is_new=False):
     """Move a registration to a new state and record why."""
-    previous = registration.state
+    previous = None if is_new else registration.state
     registration.state = state
     registration.waitlisted_at = utcnow() if state == RegistrationState.WAITLISTED else None
     record(registration, state, reason=reason, actor=actor, from_state=previous)
@@ -143,15 +143,15 @@ def _has_room(left, waiting):
     return left is None or (left > 0 and waiting == 0)
 
 
-def place(policy, registration, *, reason, actor=SYSTEM):
+def place(policy, registration, *, reason, actor=SYSTEM, is_new=False):
     """Confirm the registration if a place is free in its mode, else put it on the waiting list."""
     left = places_left(policy, registration.mode)
     waiting = registrations_in(policy, registration.mode, RegistrationState.WAITLISTED)
     if _has_room(left, waiting):
-        set_state(registration, RegistrationState.CONFIRMED, reason=reason, actor=actor)
+        set_state(registration, RegistrationState.CONFIRMED, reason=reason, actor=actor, is_new=is_new)
         allocate_bookings(registration, actor=actor)
     else:
-        set_state(registration, RegistrationState.WAITLISTED, reason=reason, actor=actor)
+        set_state(registration, RegistrationState.WAITLISTED, reason=reason, actor=actor, is_new=is_new)
     db.session.flush()
 
 

@@ -216,7 +216,7 @@ def register(event, data, *, locale="en", now=None):
     if policy.approval_mode == ApprovalMode.MODERATED:
         capacity.record(registration, RegistrationState.PENDING, reason="Registered; awaiting approval", actor=PARTICIPANT)
     else:
-        capacity.place(policy, registration, reason="Registered", actor=PARTICIPANT)
+        capacity.place(policy, registration, reason="Registered", actor=PARTICIPANT, is_new=True)
     notices.registration_mail(registration, "confirmation")
     return Outcome(registration, created=True)
 
