@@ -250,7 +250,14 @@ class Inbox:
         import threading
 
         self.messages = []
+        self.refuse = set()  #: addresses answered with "550 no such user"
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
@@ -273,18 +280,26 @@ class Inbox:
         return self.messages
 
 
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on a free loopback port; yields (controller, inbox)."""
+def free_port():
     import socket
-
-    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def smtp_controller(inbox, port):
+    """An aiosmtpd server for `inbox` on 127.0.0.1:`port`, not started yet."""
+    from aiosmtpd.controller import Controller
+
+    return Controller(inbox, hostname="127.0.0.1", port=port)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields (controller, inbox)."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = smtp_controller(inbox, free_port())
     controller.start()
     try:
         yield controller, inbox
