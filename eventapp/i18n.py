@@ -4,7 +4,7 @@ import gettext
 import unicodedata
 
 import pycountry
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +21,8 @@ from .models import (
 def select_locale():
     """The language asked for with ?lang=, then the one kept in the session, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the mail worker, the command line
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -8,6 +8,7 @@ concurrent registrations, cancellations and promotions can never give one place 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import (
@@ -49,7 +50,7 @@ def lock_policy(event) -> RegistrationPolicy:
     db.session.expire_all()
     policy = db.session.scalar(query.where(RegistrationPolicy.event_id == event.id))
     if policy is None:
-        raise NotFound("This event does not take registrations.")
+        raise NotFound(_l("This event does not take registrations."))
     return policy
 
 
@@ -235,7 +236,7 @@ def change_mode(policy, registration, mode, *, actor):
     if registration.state == RegistrationState.CONFIRMED:
         left = places_left(policy, mode)
         if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
-            raise NoPlaceLeft("No place is left for that way of taking part; you keep your current place.")
+            raise NoPlaceLeft(_l("No place is left for that way of taking part; you keep your current place."))
         registration.mode = mode
         record(registration, registration.state, reason=f"Now taking part {mode}", actor=actor, from_state=registration.state)
         db.session.flush()

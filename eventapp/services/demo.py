@@ -1,5 +1,5 @@
 """Loads the demo events (the Geneva IDM session and the Rabat M4SD board meeting) idempotently."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -126,7 +126,7 @@ def _registration_policy(event):
         db.session.add(policy)
     _set(
         policy,
-        opens_at=event.starts_at - DEMO_REGISTRATION_OPENS_BEFORE,
+        opens_at=event.starts_at.astimezone(timezone.utc) - DEMO_REGISTRATION_OPENS_BEFORE,
         closes_at=None,
         in_person_capacity=DEMO_IN_PERSON_PLACES,
         online_capacity=None,

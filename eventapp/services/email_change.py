@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import EmailChange, Registration
@@ -66,7 +67,7 @@ def confirm_email_change(change, *, now=None):
     registration = change.registration
     capacity.lock_policy(registration.event)
     if change.confirmed_at is not None:
-        raise EmailChangeRefused("This address has already been confirmed.")
+        raise EmailChangeRefused(_l("This address has already been confirmed."))
     taken = db.session.scalar(
         sa.select(sa.exists().where(
             Registration.event_id == registration.event_id,
@@ -75,7 +76,7 @@ def confirm_email_change(change, *, now=None):
         ))
     )
     if taken:
-        raise EmailChangeRefused("This address already has its own registration for this event.")
+        raise EmailChangeRefused(_l("This address already has its own registration for this event."))
     old_address = registration.email
     registration.email = change.new_email
     registration.email_key = email_key(change.new_email)

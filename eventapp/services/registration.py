@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask import current_app
 
 from ..extensions import db
@@ -145,7 +146,7 @@ def registration_sessions(event):
 
 def availability(event, now=None):
     """Whether the event takes registrations now, and the places left; None without a policy."""
-    policy = db.session.scalar(sa.select(RegistrationPolicy).where(RegistrationPolicy.event_id == event.id))
+    policy = event.registration_policy
     if policy is None:
         return None
     return Availability(
@@ -175,7 +176,7 @@ def _chosen_sessions(event, session_ids):
     allowed = {s.id: s for s in registration_sessions(event)}
     unknown = set(session_ids) - set(allowed)
     if unknown:
-        raise ValidationFailed("One of the chosen sessions does not take registrations.")
+        raise ValidationFailed(_l("One of the chosen sessions does not take registrations."))
     return [allowed[i] for i in sorted(set(session_ids))]
 
 
@@ -186,7 +187,7 @@ def register(event, data, *, locale="en", now=None):
     event = policy.event
     opens, closes = policy.opens_at, closes_at(policy)
     if (opens is not None and now < opens) or now >= closes:
-        raise RegistrationClosed("Registration for this event is not open.")
+        raise RegistrationClosed(_l("Registration for this event is not open."))
     existing = db.session.scalar(
         sa.select(Registration).where(
             Registration.event_id == event.id, Registration.email_key == email_key(data["email"])
@@ -248,9 +249,9 @@ def can_change(registration, now=None):
 
 def _check_changes_open(registration, now):
     if not registration.is_active:
-        raise InvalidState("This registration is no longer active.")
+        raise InvalidState(_l("This registration is no longer active."))
     if _now(now) >= changes_close_at(registration.event.registration_policy):
-        raise ChangesClosed("The deadline for changes has passed.")
+        raise ChangesClosed(_l("The deadline for changes has passed."))
 
 
 def edit(registration, data, *, now=None):
@@ -307,7 +308,7 @@ def cancel(registration, *, reason="", actor=PARTICIPANT, now=None):
     if actor == PARTICIPANT:
         _check_changes_open(registration, now)
     elif not registration.is_active:
-        raise InvalidState("This registration is no longer active.")
+        raise InvalidState(_l("This registration is no longer active."))
     capacity.release(policy, registration, RegistrationState.CANCELLED, reason=reason or "Cancelled", actor=actor)
     notices.registration_mail(registration, "cancelled")
 
@@ -316,7 +317,7 @@ def approve(registration, *, actor):
     """An organiser accepts a pending registration: confirmed if a place is left, else waiting list."""
     policy = capacity.lock_policy(registration.event)
     if registration.state != RegistrationState.PENDING:
-        raise InvalidState("Only a registration awaiting approval can be approved.")
+        raise InvalidState(_l("Only a registration awaiting approval can be approved."))
     capacity.place(policy, registration, reason="Approved", actor=actor)
     notices.registration_mail(registration, "approved")
 
@@ -325,9 +326,9 @@ def decline(registration, *, reason, actor):
     """An organiser declines a registration, saying why; a place it held goes to the waiting list."""
     policy = capacity.lock_policy(registration.event)
     if not registration.is_active:
-        raise InvalidState("This registration is no longer active.")
+        raise InvalidState(_l("This registration is no longer active."))
     if not (reason or "").strip():
-        raise ValidationFailed("Please give the reason for declining.")
+        raise ValidationFailed(_l("Please give the reason for declining."))
     capacity.release(policy, registration, RegistrationState.DECLINED, reason=reason.strip(), actor=actor)
     notices.registration_mail(registration, "declined", reason=reason.strip())
 
