@@ -211,3 +211,24 @@ def test_two_workers_at_once_deliver_each_email_exactly_once(app, client, open_e
     assert errors == []
     assert sum(r.sent for r in results) == 30
     assert Counter(m["To"] for m in smtp.messages) == {f"p{i}@example.org": 1 for i in range(30)}
+
+
+def test_mail_send_loop_keeps_delivering_until_stopped(client, open_event, runner, smtp, monkeypatch):
+    import eventapp.cli
+
+    register(client, open_event)
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 1:
+            register(client, open_event, email="second@example.org")  # arrives between two passes
+            return
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(eventapp.cli.time, "sleep", sleep)
+    result = runner.invoke(args=["mail", "send", "--loop", "--interval", "2"])
+    assert result.exit_code == 0, result.output
+    assert naps == [2, 2]
+    assert [m["To"] for m in smtp.messages] == ["amina@example.org", "second@example.org"]
+    assert result.output.count("E-mail: sent 1") == 2

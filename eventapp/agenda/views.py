@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 
 from ..registration.forms import LostLinkForm
 from ..services import agenda
-from ..services.registration import availability
+from ..services.availability import availability
 
 bp = Blueprint("agenda", __name__)
 

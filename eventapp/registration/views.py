@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..services import agenda, capacity
+from ..services import agenda, availability, capacity, tokens
 from ..services import email_change as email_changes
 from ..services import registration as registrations
 from ..services.errors import DomainError
@@ -39,7 +39,7 @@ def keep_links_private(response):
 
 def _open_event(slug):
     event = agenda.published_event_or_404(slug)
-    status = registrations.availability(event)
+    status = availability.availability(event)
     if status is None:
         abort(404)
     return event, status
@@ -119,7 +119,7 @@ def lost_link_sent(slug):
 
 
 def _own_registration(token):
-    registration = registrations.registration_by_token(token)
+    registration = tokens.registration_by_token(token)
     if registration is None:
         abort(404)
     return registration
@@ -134,7 +134,7 @@ def _page(template, registration, token, **context):
         policy=policy,
         token=token,
         can_change=registrations.can_change(registration),
-        changes_close_at=registrations.changes_close_at(policy),
+        changes_close_at=availability.changes_close_at(policy),
         **context,
     )
 
@@ -188,7 +188,7 @@ def change_sessions(token):
     registration = _own_registration(token)
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
-    status = registrations.availability(registration.event)
+    status = availability.availability(registration.event)
     booked = [b.session_id for b in registration.bookings if b.state != "cancelled"]
     form = SessionsForm(sessions=status.sessions, data={"sessions": booked})
     if form.validate_on_submit():

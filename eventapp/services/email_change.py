@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import EmailChange, Registration
 from . import capacity, notices
+from .tokens import hash_token, new_token
 from .errors import DomainError
 
 #: How long the confirmation link for a new address works.
@@ -21,8 +22,6 @@ class EmailChangeRefused(DomainError):
 
 def request_email_change(registration, new_email, *, now=None):
     """Keep the new address aside and send it a confirmation link; earlier requests lapse."""
-    from .registration import hash_token, new_token
-
     now = now or datetime.now(timezone.utc)
     db.session.execute(
         sa.delete(EmailChange).where(
@@ -45,8 +44,6 @@ def request_email_change(registration, new_email, *, now=None):
 
 def pending_email_change(token, *, now=None):
     """The unconfirmed, unexpired change a confirmation link points to, or None."""
-    from .registration import hash_token
-
     if not token or len(token) > 100:
         return None
     now = now or datetime.now(timezone.utc)

@@ -71,7 +71,8 @@ def _intro(kind, registration, event, position, session, reason):
 def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
     """Queue an e-mail about the registration, with a fresh manage link while it is active."""
     from .capacity import waitlist_position
-    from .registration import issue_token, registration_calendar
+    from .registration import registration_calendar
+    from .tokens import issue_token
 
     event = registration.event
     # The old address, told of a change of address, gets no link to the registration.

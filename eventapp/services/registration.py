@@ -6,9 +6,8 @@ services/capacity.py under the event's registration lock.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -22,18 +21,14 @@ from ..extensions import db
 from ..models import (
     ApprovalMode,
     BookingState,
-    EventSession,
     OutboxMessage,
     ParticipationMode,
     Registration,
-    RegistrationPolicy,
     RegistrationState,
-    RegistrationToken,
     SessionBooking,
-    SessionStatus,
-    utcnow,
 )
 from . import capacity, notices
+from .availability import changes_close_at, closes_at, registration_sessions
 from .errors import DomainError, ValidationFailed
 
 PARTICIPANT = "participant"
@@ -58,33 +53,6 @@ def _now(now):
     return now or datetime.now(timezone.utc)
 
 
-def hash_token(token):
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token():
-    """256 random bits, URL-safe; only their SHA-256 is stored."""
-    return secrets.token_urlsafe(32)
-
-
-def issue_token(registration):
-    """A new manage link for the registration (earlier links keep working)."""
-    token = new_token()
-    db.session.add(RegistrationToken(registration=registration, token_hash=hash_token(token)))
-    return token
-
-
-def registration_by_token(token):
-    """The registration a manage link opens, or None."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(
-        sa.select(Registration)
-        .join(RegistrationToken, RegistrationToken.registration_id == Registration.id)
-        .where(RegistrationToken.token_hash == hash_token(token))
-    )
-
-
 def new_reference(policy):
     """A short code people can read aloud, e.g. IDM24-7KQ3M, unused so far."""
     for _ in range(20):
@@ -97,67 +65,6 @@ def new_reference(policy):
 
 def email_key(address):
     return address.strip().casefold()
-
-
-@dataclass
-class Availability:
-    """What the event pages and the form show about registration."""
-
-    policy: RegistrationPolicy
-    opens_at: datetime
-    closes_at: datetime
-    now: datetime
-    in_person_left: int | None
-    online_left: int | None
-    sessions: list = field(default_factory=list)  #: (session, places left or None)
-
-    @property
-    def is_open(self):
-        return (self.opens_at is None or self.opens_at <= self.now) and self.now < self.closes_at
-
-    @property
-    def session_places(self):
-        return {s.id: left for s, left in self.sessions}
-
-    @property
-    def not_yet_open(self):
-        return self.opens_at is not None and self.now < self.opens_at
-
-
-def closes_at(policy):
-    return policy.closes_at or policy.event.starts_at
-
-
-def changes_close_at(policy):
-    return policy.changes_close_at or policy.event.starts_at
-
-
-def registration_sessions(event):
-    return db.session.scalars(
-        sa.select(EventSession)
-        .where(
-            EventSession.event_id == event.id,
-            EventSession.requires_registration.is_(True),
-            EventSession.status == SessionStatus.SCHEDULED,
-        )
-        .order_by(EventSession.starts_at, EventSession.id)
-    ).all()
-
-
-def availability(event, now=None):
-    """Whether the event takes registrations now, and the places left; None without a policy."""
-    policy = event.registration_policy
-    if policy is None:
-        return None
-    return Availability(
-        policy=policy,
-        opens_at=policy.opens_at,
-        closes_at=closes_at(policy),
-        now=_now(now),
-        in_person_left=capacity.places_left(policy, ParticipationMode.IN_PERSON),
-        online_left=capacity.places_left(policy, ParticipationMode.ONLINE) if policy.is_hybrid else None,
-        sessions=[(s, capacity.session_places_left(s)) for s in registration_sessions(event)],
-    )
 
 
 @dataclass
