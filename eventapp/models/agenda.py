@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from .registration import RegistrationPolicy
 
 
 def utcnow():
@@ -158,6 +162,8 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
     )
     tags: so.Mapped[list[Tag]] = so.relationship(secondary=event_tags, order_by="Tag.id")
+    #: How the event takes registrations (models/registration.py); None: it does not.
+    registration_policy: so.Mapped[RegistrationPolicy | None] = so.relationship(back_populates="event")
 
     @property
     def is_published(self):

@@ -64,9 +64,7 @@ class RegistrationPolicy(db.Model):
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")  #: for changes after the deadline
     reference_prefix: so.Mapped[str] = so.mapped_column(sa.String(12), default="REG")  #: e.g. IDM24
 
-    event: so.Mapped[Event] = so.relationship(
-        backref=so.backref("registration_policy", uselist=False)
-    )
+    event: so.Mapped[Event] = so.relationship(back_populates="registration_policy")
 
     def capacity(self, mode):
         return self.in_person_capacity if mode == ParticipationMode.IN_PERSON else self.online_capacity
