@@ -37,9 +37,14 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "eventapp <no-reply@localhost>")
+    # Hand new e-mails to a background thread as soon as they are committed, so the quick start
+    # shows them seconds after registering; `flask mail send --loop` still retries whatever fails.
+    MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour")
+    LOST_LINK_RATE_LIMIT = os.environ.get("LOST_LINK_RATE_LIMIT", "5 per minute;20 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -56,6 +61,8 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "https://events.example.org"
     RATELIMIT_ENABLED = False
     MAIL_SERVER = None
+    MAIL_SEND_IMMEDIATELY = False
+    MAIL_DEFAULT_SENDER = "IDM registration <registration@events.example.org>"
 
 
 class ProductionConfig(Config):
@@ -65,3 +72,5 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # In production the worker (`flask mail send --loop`) delivers; requests only write the outbox.
+    MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", False)

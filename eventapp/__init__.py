@@ -41,21 +41,25 @@ def load_config(app, config):
 
 def register_extensions(app):
     from .i18n import select_locale
+    from .services import mail
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
+    from .registration import bp as registration_bp
 
     app.register_blueprint(agenda_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
 
 

@@ -1,4 +1,5 @@
-"""Command-line tools: demo data now; users, mail and registrations groups join them later."""
+"""Command-line tools: demo data and the mail worker; users and registrations groups join them later."""
+import time
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from .extensions import db
 
 def register(app):
     app.cli.add_command(seed_demo)
+    app.cli.add_command(mail)
 
 
 def _parse_date(ctx, param, value):
@@ -44,3 +46,34 @@ def seed_demo(day, days_from_now):
     db.session.commit()
     local_day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
     click.echo(f"Demo data loaded: {event.title} ({event.slug}) on {local_day.isoformat()}.")
+
+
+@click.group("mail")
+def mail():
+    """Deliver the e-mails waiting in the outbox."""
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="Keep delivering until stopped (Ctrl+C), one pass every --interval seconds.")
+@click.option("--interval", type=click.FloatRange(min=0.5), default=5.0, show_default=True, help="Seconds between passes with --loop.")
+@click.option("--retry-failed", is_flag=True, help="First put back in the queue the e-mails that were given up on.")
+def send_mail(loop, interval, retry_failed):
+    """Deliver every e-mail that is due, over SMTP (or to the console without MAIL_SERVER)."""
+    from .services import mail as outbox
+
+    if retry_failed:
+        count = outbox.retry_failed()
+        db.session.commit()
+        click.echo(f"{count} e-mails put back in the queue.")
+    while True:
+        result = outbox.send_due()
+        if not loop or result.sent or result.retrying or result.failed:
+            click.echo(f"E-mail: {result}.")
+        if not loop:
+            if result.failed:
+                raise click.ClickException(f"{result.failed} e-mails could not be delivered; see outbox_messages.last_error.")
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return

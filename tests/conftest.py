@@ -289,3 +289,151 @@ def count_queries(app):
 
 
 UTC = timezone.utc
+
+
+@pytest.fixture
+def make_policy(app):
+    """Registration rules for an event: open since yesterday until the start, 10 in-person places."""
+
+    def make(event, **fields):
+        from eventapp.models import RegistrationPolicy
+
+        values = dict(
+            opens_at=datetime.now(UTC) - timedelta(days=1),
+            in_person_capacity=10,
+            contact_email="registration@example.org",
+            reference_prefix="TEST",
+        )
+        values.update(fields)
+        policy = RegistrationPolicy(event=event, **values)
+        db.session.add(policy)
+        db.session.commit()
+        return policy
+
+    return make
+
+
+@pytest.fixture
+def open_event(app, make_event, make_policy):
+    """A published event in the future whose registration is open, with 10 places in person."""
+    event = make_event(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30))
+    make_policy(event)
+    return event
+
+
+class Inbox:
+    """Messages an in-process SMTP server has accepted, parsed."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.refuse = set()  #: addresses answered with "550 no such user"
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, count, timeout=10):
+        """Wait (bounded) until at least `count` messages have arrived."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def smtp_controller(inbox, port):
+    """An aiosmtpd server for `inbox` on 127.0.0.1:`port`, not started yet."""
+    from aiosmtpd.controller import Controller
+
+    return Controller(inbox, hostname="127.0.0.1", port=port)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields (controller, inbox)."""
+    inbox = Inbox()
+    controller = smtp_controller(inbox, free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """The app sends through the in-process SMTP server; yields its inbox."""
+    controller, inbox = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    return inbox
+
+
+def register_data(**changes):
+    """What a person fills in on the registration form."""
+    data = dict(
+        first_name="Amina",
+        last_name="Diallo",
+        email="amina@example.org",
+        organisation="Ministry of Labour",
+        job_title="Policy officer",
+        stakeholder_group="member_state",
+        country="SN",
+        privacy_consent="y",
+    )
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def text(response):
+    """Visible text of a page, whitespace folded, entities for & < > decoded."""
+    import html
+    import re
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def outbox(recipient=None):
+    """E-mails waiting in the outbox (or already delivered), oldest first."""
+    from eventapp.models import OutboxMessage
+
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return db.session.scalars(query).all()
+
+
+def manage_path(recipient):
+    """The path of the manage link in the latest e-mail queued for the address."""
+    import re
+
+    for message in reversed(outbox(recipient)):
+        found = re.search(r"https://events\.example\.org(/registrations/[A-Za-z0-9_-]{40,})", message.text_body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no manage link e-mailed to {recipient}")

@@ -109,3 +109,32 @@ def test_demo_awards_programme_quotes_the_ceremony_text_and_marks_what_it_invent
     session = next(s for s in demo.sessions if s.title == demo_data.IDM_AWARDS_SESSION)
     assert all(i.is_sample and i.session == session for i in programme.ceremony_items)
     assert all(session.starts_at <= i.starts_at < i.ends_at <= session.ends_at for i in programme.ceremony_items)
+
+
+def test_demo_takes_registrations_with_sample_settings_and_a_second_run_changes_nothing(app, runner, client):
+    from eventapp.models import RegistrationPolicy
+
+    runner.invoke(args=["seed-demo", "--days-from-now", "14"])
+    policy = db.session.scalar(sa.select(RegistrationPolicy))
+    first = (policy.opens_at, policy.in_person_capacity, policy.online_capacity, policy.is_hybrid, policy.reference_prefix)
+    ceremony = db.session.scalar(sa.select(EventSession).where(EventSession.session_type == "ceremony"))
+    assert ceremony.requires_registration and ceremony.capacity == 120
+    assert first[1:] == (300, None, True, "IDM24")
+    db.session.expire_all()
+    runner.invoke(args=["seed-demo", "--days-from-now", "14"])
+    policy = db.session.scalar(sa.select(RegistrationPolicy))
+    assert (policy.opens_at, policy.in_person_capacity, policy.online_capacity, policy.is_hybrid, policy.reference_prefix) == first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegistrationPolicy)) == 1
+
+    page = client.get("/events/idm-2024-geneva/register").get_data(as_text=True)
+    assert "The IOM Impact Awards Ceremony and Evening Reception" in page and "120 places left" in page
+    response = client.post("/events/idm-2024-geneva/register", data=dict(
+        first_name="Zoë", last_name="Ngũgĩ-Đặng", email="zoe@example.org", stakeholder_group="academia",
+        country="KE", mode="in_person", sessions=[str(ceremony.id)], privacy_consent="y"), follow_redirects=True)
+    assert "An e-mail is on its way to zoe@example.org" in response.get_data(as_text=True)
+    assert "119 places left" in client.get("/events/idm-2024-geneva/").get_data(as_text=True)
+
+
+def test_demo_on_its_real_past_date_shows_registration_closed(client, demo):
+    page = client.get("/events/idm-2024-geneva/register").get_data(as_text=True)
+    assert "Registration is closed" in page and "<form" not in page

@@ -1,7 +1,9 @@
 """Public pages: the list of events, an event's overview, agenda, sessions and speakers."""
 from flask import Blueprint, render_template, request
 
+from ..registration.forms import LostLinkForm
 from ..services import agenda, awards
+from ..services.availability import availability
 
 bp = Blueprint("agenda", __name__)
 
@@ -17,7 +19,9 @@ def index():
 def event(slug):
     """An event's overview: when, where, why, and a link to its agenda."""
     event = agenda.published_event_or_404(slug, with_tags=True)
-    return render_template("agenda/event.html", event=event)
+    return render_template(
+        "agenda/event.html", event=event, registration=availability(event), form=LostLinkForm()
+    )
 
 
 @bp.route("/events/<slug>/agenda")
@@ -27,7 +31,11 @@ def agenda_page(slug):
     filters = agenda.AgendaFilters.from_args(request.args)
     timetable = agenda.build_agenda(event, filters)
     return render_template(
-        "agenda/agenda.html", event=event, agenda=timetable, room_column=agenda.room_column
+        "agenda/agenda.html",
+        event=event,
+        agenda=timetable,
+        room_column=agenda.room_column,
+        registration=availability(event),
     )
 
 

@@ -27,3 +27,18 @@ from .awards import (  # noqa: F401
     CeremonyItemKind,
     EntryStatus,
 )
+from .registration import (  # noqa: F401
+    ApprovalMode,
+    BookingState,
+    EmailChange,
+    MailStatus,
+    OutboxAttachment,
+    OutboxMessage,
+    ParticipationMode,
+    Registration,
+    RegistrationChange,
+    RegistrationPolicy,
+    RegistrationState,
+    RegistrationToken,
+    SessionBooking,
+)

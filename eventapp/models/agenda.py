@@ -12,6 +12,7 @@ from ..extensions import db
 
 if TYPE_CHECKING:
     from .awards import AwardsProgramme
+    from .registration import RegistrationPolicy
 
 
 def utcnow():
@@ -166,6 +167,8 @@ class Event(db.Model):
     awards_programme: so.Mapped[AwardsProgramme | None] = so.relationship(
         back_populates="event", cascade="all, delete-orphan", lazy="joined"
     )
+    #: How the event takes registrations (models/registration.py); None: it does not.
+    registration_policy: so.Mapped[RegistrationPolicy | None] = so.relationship(back_populates="event")
 
     @property
     def is_published(self):

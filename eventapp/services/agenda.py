@@ -15,7 +15,11 @@ from ..models import Event, EventSession, EventStatus, Person, SessionSpeaker, T
 
 def published_event_or_404(slug, *, with_tags=False):
     """The published event with this slug, or a 404 (drafts do not exist for the public)."""
-    query = sa.select(Event).where(Event.slug == slug, Event.status == EventStatus.PUBLISHED)
+    query = (
+        sa.select(Event)
+        .where(Event.slug == slug, Event.status == EventStatus.PUBLISHED)
+        .options(so.joinedload(Event.registration_policy))  # the register button needs it
+    )
     if with_tags:
         query = query.options(so.selectinload(Event.tags), so.selectinload(Event.sections))
     event = db.session.scalar(query)

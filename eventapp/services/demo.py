@@ -1,5 +1,5 @@
 """Loads the demo events (the Geneva IDM session and the Rabat M4SD board meeting) idempotently."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -7,11 +7,13 @@ import sqlalchemy as sa
 from .. import demo_data as d
 from ..extensions import db
 from ..models import (
+    ApprovalMode,
     Event,
     EventKind,
     EventSection,
     EventSession,
     EventStatus,
+    RegistrationPolicy,
     Tag,
     TagScheme,
 )
@@ -103,10 +105,38 @@ def load_idm(day=None):
             session_type=session_type,
             description=description,
             requires_registration=session_type == "ceremony",
+            capacity=DEMO_CEREMONY_PLACES if session_type == "ceremony" else None,
             starts_at=_local(day, start, zone),
             ends_at=_local(day, end, zone),
         )
+    _registration_policy(event)
     return event
+
+
+#: Sample settings: the programme states no capacity, so the demo picks plausible numbers.
+DEMO_IN_PERSON_PLACES = 300
+DEMO_CEREMONY_PLACES = 120
+DEMO_REGISTRATION_OPENS_BEFORE = timedelta(days=90)
+
+
+def _registration_policy(event):
+    """Sample registration settings: open for 90 days up to the start, hybrid, limited ceremony places."""
+    policy = event.registration_policy
+    if policy is None:
+        policy = RegistrationPolicy(event=event)
+        db.session.add(policy)
+    _set(
+        policy,
+        opens_at=event.starts_at.astimezone(timezone.utc) - DEMO_REGISTRATION_OPENS_BEFORE,
+        closes_at=None,
+        in_person_capacity=DEMO_IN_PERSON_PLACES,
+        online_capacity=None,
+        is_hybrid=True,
+        approval_mode=ApprovalMode.OPEN,
+        changes_close_at=None,
+        contact_email="idm-registration@example.org",
+        reference_prefix="IDM24",
+    )
 
 
 def load_m4sd():

@@ -1,7 +1,7 @@
 """awards programmes, categories, entries and ceremony running order
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 19:36:04.130214
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

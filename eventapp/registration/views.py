@@ -1,0 +1,252 @@
+"""Registering, the participant's own page, the "lost your link?" form and the privacy notice."""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db, limiter
+from ..services import agenda, availability, capacity, tokens
+from ..services import email_change as email_changes
+from ..services import registration as registrations
+from ..services.errors import DomainError
+from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
+
+bp = Blueprint("registration", __name__)
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+@bp.after_request
+def keep_links_private(response):
+    """Manage links are secrets: never sent on as a Referer, never cached."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.endpoint != "registration.privacy":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _open_event(slug):
+    event = agenda.published_event_or_404(slug)
+    status = availability.availability(event)
+    if status is None:
+        abort(404)
+    return event, status
+
+
+def _register_once(event, data):
+    """Register; if an identical submission won the race for the same address, remind instead."""
+    for attempt in range(3):
+        try:
+            outcome = registrations.register(event, data, locale=str(get_locale()))
+            db.session.commit()
+            return outcome
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return None
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
+def register(slug):
+    """The registration form, or a page saying registration is closed."""
+    event, status = _open_event(slug)
+    if not status.is_open:
+        return render_template("registration/closed.html", event=event, status=status)
+    form = RegistrationForm(policy=status.policy, sessions=status.sessions)
+    if form.is_submitted() and form.is_bot:
+        session["registered_email"] = (form.email.data or "").strip()[:254]
+        return redirect(url_for(".received", slug=slug))
+    if form.validate_on_submit():
+        try:
+            _register_once(event, form.data)
+        except registrations.RegistrationClosed:
+            db.session.rollback()
+            return render_template("registration/closed.html", event=event, status=status)
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            session["registered_email"] = form.email.data
+            return redirect(url_for(".received", slug=slug))
+    return render_template("registration/form.html", event=event, status=status, form=form)
+
+
+@bp.route("/events/<slug>/register/received")
+def received(slug):
+    """The same answer for every accepted submission: an e-mail is on its way."""
+    event = agenda.published_event_or_404(slug)
+    address = session.get("registered_email")
+    if not address:
+        return redirect(url_for(".register", slug=slug))
+    return render_template("registration/received.html", event=event, address=address)
+
+
+@bp.route("/events/<slug>/lost-link", methods=["GET", "POST"])
+@limiter.limit(_limit("LOST_LINK_RATE_LIMIT"), methods=["POST"])
+def lost_link(slug):
+    """E-mail the manage link again to whoever registered with that address."""
+    event, _status = _open_event(slug)
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        registrations.send_manage_link(event, form.email.data)
+        db.session.commit()
+        session["lost_link_email"] = form.email.data
+        return redirect(url_for(".lost_link_sent", slug=slug))
+    return render_template("registration/lost_link.html", event=event, form=form)
+
+
+@bp.route("/events/<slug>/lost-link/sent")
+def lost_link_sent(slug):
+    event = agenda.published_event_or_404(slug)
+    address = session.get("lost_link_email")
+    if not address:
+        return redirect(url_for(".lost_link", slug=slug))
+    return render_template("registration/lost_link_sent.html", event=event, address=address)
+
+
+def _own_registration(token):
+    registration = tokens.registration_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _page(template, registration, token, **context):
+    policy = registration.event.registration_policy
+    return render_template(
+        template,
+        registration=registration,
+        event=registration.event,
+        policy=policy,
+        token=token,
+        can_change=registrations.can_change(registration),
+        changes_close_at=availability.changes_close_at(policy),
+        **context,
+    )
+
+
+@bp.route("/registrations/<token>")
+def manage(token):
+    """A participant's own registration: its state, details and sessions."""
+    registration = _own_registration(token)
+    return _page(
+        "registration/manage.html",
+        registration,
+        token,
+        position=capacity.waitlist_position(registration),
+    )
+
+
+@bp.route("/registrations/<token>/edit", methods=["GET", "POST"])
+def edit(token):
+    """Change one's details; a new e-mail address is used once confirmed from it."""
+    registration = _own_registration(token)
+    if not registrations.can_change(registration):
+        return redirect(url_for(".manage", token=token))
+    policy = registration.event.registration_policy
+    current = {
+        name: getattr(registration, name)
+        for name in (*registrations.DETAILS, "email", "mode", "listed_publicly")
+    }
+    form = EditForm(policy=policy, data=dict(current, country=registration.country_code))
+    if form.validate_on_submit():
+        try:
+            email_pending = registrations.edit(registration, form.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Your details are saved."), "success")
+            if email_pending:
+                flash(
+                    _("We have sent a link to %(address)s. Your new address is used once you follow it.",
+                      address=form.email.data),
+                    "info",
+                )
+            return redirect(url_for(".manage", token=token))
+    return _page("registration/edit.html", registration, token, form=form)
+
+
+@bp.route("/registrations/<token>/sessions", methods=["GET", "POST"])
+def change_sessions(token):
+    """Choose the sessions that take their own registration."""
+    registration = _own_registration(token)
+    if not registrations.can_change(registration):
+        return redirect(url_for(".manage", token=token))
+    status = availability.availability(registration.event)
+    booked = [b.session_id for b in registration.bookings if b.state != "cancelled"]
+    form = SessionsForm(sessions=status.sessions, data={"sessions": booked})
+    if form.validate_on_submit():
+        try:
+            registrations.change_sessions(registration, form.sessions.data or [])
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Your sessions are saved."), "success")
+            return redirect(url_for(".manage", token=token))
+    return _page("registration/sessions.html", registration, token, form=form, status=status)
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token):
+    """Ask once more, then cancel the registration."""
+    registration = _own_registration(token)
+    if not registrations.can_change(registration):
+        return redirect(url_for(".manage", token=token))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            registrations.cancel(registration)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Your registration is cancelled. An e-mail confirms it."), "success")
+        return redirect(url_for(".manage", token=token))
+    return _page("registration/cancel.html", registration, token, form=form)
+
+
+@bp.route("/registrations/email/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """Confirm a new e-mail address from its own mailbox."""
+    change = email_changes.pending_email_change(token)
+    if change is None:
+        return render_template("registration/email_link_invalid.html"), 404
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            email_changes.confirm_email_change(change)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            return render_template("registration/email_confirmed.html", change=change, event=change.registration.event)
+    return render_template(
+        "registration/email_confirm.html", change=change, event=change.registration.event, form=form, error=error
+    )
+
+
+@bp.route("/privacy")
+def privacy():
+    """What the application collects, why, who sees it, how long it is kept, how to delete it."""
+    return render_template("registration/privacy.html")
