@@ -1,6 +1,5 @@
 """Fixtures: a new app and an empty database per test, on SQLite or on TEST_DATABASE_URL."""
 import itertools
-import os
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 

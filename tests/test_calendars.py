@@ -5,6 +5,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import EventSession, EventStatus, SessionSpeaker
@@ -367,3 +368,100 @@ def test_personal_feeds_can_be_sent_private_with_the_same_validators(app, demo):
         assert calendar_response(body, last_modified=stamp, private=True).status_code == 304
     cal, _ = parse(body)
     assert str(events(cal)[0]["SUMMARY"]) == "Opening (Confirmed)"
+
+
+# The registrant's own feed and the e-mail attachment: the same builder as the public feeds.
+
+def _registrant(client, open_event, make_session, smtp=None, **changes):
+    from eventapp.models import Registration
+
+    from .conftest import register_data
+
+    client.post(f"/events/{open_event.slug}/register", data=register_data(**changes))
+    return db.session.scalar(sa.select(Registration))
+
+
+def test_registrant_feed_lists_booked_sessions_with_status_and_no_manage_link(client, open_event, make_session):
+    from eventapp.services.registrant_calendar import calendar_token
+
+    plenary = make_session(open_event, title="Plenary")
+    dinner = make_session(open_event, title="Dinner", requires_registration=True, capacity=1,
+                          starts_at=open_event.starts_at + timedelta(hours=8))
+    make_session(open_event, title="Study visit", requires_registration=True, capacity=5)
+    registration = _registrant(client, open_event, make_session, sessions=[str(dinner.id)])
+    token = calendar_token(registration)
+    response = client.get(f"/registrations/{token}/calendar.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "private" in response.headers["Cache-Control"] and "public" not in response.headers["Cache-Control"]
+    cal, vcal = parse(response.data)
+    summaries = sorted(str(e["SUMMARY"]) for e in cal.walk("VEVENT"))
+    assert summaries == ["Dinner (Place confirmed)", "Plenary (Confirmed)"]
+    assert len(vcal.vevent_list) == 2
+    text = re.sub(r"\r\n[ \t]", "", response.data.decode())  # unfolded
+    assert "/registrations/" not in text.replace(f"/registrations/{token}/calendar.ics", "")
+    assert "METHOD" not in cal
+    # Conditional GET works for the private feed too.
+    again = client.get(f"/registrations/{token}/calendar.ics", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_registrant_feed_token_is_not_the_manage_link_and_is_checked(client, open_event, make_session, smtp):
+    from eventapp.services import mail
+    from eventapp.services.registrant_calendar import calendar_token
+
+    make_session(open_event, title="Plenary")
+    registration = _registrant(client, open_event, make_session)
+    mail.send_due()
+    plain = smtp.messages[0].get_body(preferencelist=("plain",)).get_content()
+    manage_path = re.search(r"/registrations/[A-Za-z0-9_-]{43}", plain).group(0)
+    assert client.get(f"{manage_path}/calendar.ics").status_code == 404
+    token = calendar_token(registration)
+    assert client.get(f"/registrations/{token}").status_code == 404
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    assert client.get(f"/registrations/{forged}/calendar.ics").status_code == 404
+    other_id = token.replace(f"cal-{registration.id}-", f"cal-{registration.id + 1}-")
+    assert client.get(f"/registrations/{other_id}/calendar.ics").status_code == 404
+
+
+def test_manage_page_offers_the_registrant_feed(client, open_event, make_session, smtp):
+    from eventapp.services import mail
+    from eventapp.services.registrant_calendar import calendar_token
+
+    make_session(open_event, title="Plenary")
+    registration = _registrant(client, open_event, make_session)
+    mail.send_due()
+    plain = smtp.messages[0].get_body(preferencelist=("plain",)).get_content()
+    manage_path = re.search(r"/registrations/[A-Za-z0-9_-]{43}", plain).group(0)
+    html = client.get(manage_path).get_data(as_text=True)
+    token = calendar_token(registration)
+    assert f"webcal://events.example.org/registrations/{token}/calendar.ics" in html
+    assert "Your agenda in your calendar" in html
+
+
+def test_cancelled_registration_empties_its_feed(client, open_event, make_session):
+    from eventapp.services import registration as registrations
+    from eventapp.services.registrant_calendar import calendar_token
+
+    make_session(open_event, title="Plenary")
+    registration = _registrant(client, open_event, make_session)
+    registrations.cancel(registration)
+    db.session.commit()
+    response = client.get(f"/registrations/{calendar_token(registration)}/calendar.ics")
+    cal, _ = parse(response.data)
+    assert cal.walk("VEVENT") == []
+
+
+def test_email_attachment_carries_the_same_session_data_as_the_registrant_feed(client, open_event, make_session, smtp):
+    from eventapp.services import mail
+    from eventapp.services.registrant_calendar import calendar_token
+
+    make_session(open_event, title="Plenary – Zoë Ngũgĩ-Đặng, محمد 🎉", description="Détails")
+    registration = _registrant(client, open_event, make_session)
+    mail.send_due()
+    [attachment] = list(smtp.messages[0].iter_attachments())
+    attached, _ = parse(attachment.get_content() if isinstance(attachment.get_content(), bytes) else attachment.get_content().encode())
+    feed, _ = parse(client.get(f"/registrations/{calendar_token(registration)}/calendar.ics").data)
+    [a], [f] = attached.walk("VEVENT"), feed.walk("VEVENT")
+    assert a.to_ical() == f.to_ical()
+    assert "METHOD" not in attached and "ORGANIZER" not in a and "ATTENDEE" not in a

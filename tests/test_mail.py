@@ -113,7 +113,8 @@ def test_an_address_the_server_refuses_for_good_is_not_retried(client, open_even
     assert [m["To"] for m in smtp.messages] == ["fine@example.org"]
 
 
-def test_without_a_mail_server_the_worker_prints_each_email_in_full(client, open_event, runner):
+def test_without_a_mail_server_the_worker_prints_each_email_in_full(client, open_event, make_session, runner):
+    make_session(open_event, title="Opening")
     register(client, open_event)
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.output
@@ -232,3 +233,10 @@ def test_mail_send_loop_keeps_delivering_until_stopped(client, open_event, runne
     assert naps == [2, 2]
     assert [m["To"] for m in smtp.messages] == ["amina@example.org", "second@example.org"]
     assert result.output.count("E-mail: sent 1") == 2
+
+
+def test_an_event_without_an_agenda_sends_no_empty_calendar(client, open_event, smtp):
+    register(client, open_event)
+    mail.send_due()
+    [message] = smtp.messages
+    assert list(message.iter_attachments()) == []

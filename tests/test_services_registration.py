@@ -182,26 +182,33 @@ def test_registration_is_refused_outside_its_window(make_event, make_policy):
     assert outcome.created
 
 
-def test_the_calendar_attachment_has_the_event_and_each_booked_session(app, make_event, make_policy, make_session, make_room, sign_up):
+def test_the_calendar_attachment_has_the_programme_and_each_booked_session(app, make_event, make_policy, make_session, make_room, sign_up):
+    from eventapp.services.registrant_calendar import registration_attachment
+
     event = make_event(starts_at=datetime(2030, 6, 12, 8, 0, tzinfo=UTC), timezone="Europe/Zurich")
     make_policy(event, opens_at=None)
     room = make_room(event, "Room 2")
+    opening = make_session(event, title="Opening")
     gala = make_session(event, title="Gala", requires_registration=True, capacity=5, room=room,
                         starts_at=datetime(2030, 6, 12, 16, 30, tzinfo=UTC))
+    make_session(event, title="Workshop with its own places", requires_registration=True, capacity=5)
     gala.sequence = 3
     db.session.commit()
     person = sign_up(event, "a@example.org", sessions=[gala.id])
-    cal = icalendar.Calendar.from_ical(registrations.registration_calendar(person))
+    cal = icalendar.Calendar.from_ical(registration_attachment(person).data)
     assert (str(cal["VERSION"]), str(cal["CALSCALE"])) == ("2.0", "GREGORIAN")
-    assert "PRODID" in cal and "METHOD" not in cal
-    events = cal.walk("VEVENT")
-    assert len(events) == 2
-    session_event = next(e for e in events if str(e["UID"]) == gala.uid)
+    assert "PRODID" in cal and "METHOD" not in cal and "X-WR-CALNAME" not in cal
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {opening.uid, gala.uid}  # not the workshop: no place asked for there
+    session_event = events[gala.uid]
     assert int(session_event["SEQUENCE"]) == 3
+    assert str(session_event["SUMMARY"]) == "Gala (Place confirmed)"
+    assert str(events[opening.uid]["SUMMARY"]) == "Opening (Confirmed)"
     assert session_event["DTSTART"].params["TZID"] == "Europe/Zurich"
     assert session_event.decoded("DTSTART").hour == 18  # 16:30 UTC is 18:30 in Geneva in summer time
     assert "Room 2" in str(session_event["LOCATION"])
-    assert all("ORGANIZER" not in e and "ATTENDEE" not in e for e in events)
+    assert all("ORGANIZER" not in e and "ATTENDEE" not in e for e in events.values())
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Zurich"]
     [message] = outbox("a@example.org")
     assert [(a.filename, a.content_type) for a in message.attachments] == [(f"{person.reference}.ics", "text/calendar")]
+

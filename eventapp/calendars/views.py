@@ -1,11 +1,11 @@
 """Calendar feeds and downloads of published agendas (.ics), for import and subscription."""
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..services import agenda, feeds, ical
+from ..services import agenda, feeds, ical, registrant_calendar
 from ..services.errors import ValidationFailed
-from ..urls import external_url, url_builder
+from ..urls import external_url, url_builder, webcal_url
 from . import links
 from .responses import calendar_response
 
@@ -78,6 +78,42 @@ def session_download(slug, session_id):
         last_modified=ical.last_modified(event, [item]),
         filename=ical.calendar_filename(event, item),
         attachment=True,
+    )
+
+
+@bp.route("/registrations/<token>/calendar.ics")
+def registrant_feed(token):
+    """A registrant's own agenda, with their status, opened by the calendar-only token."""
+    registration = registrant_calendar.registration_by_calendar_token(token)
+    if registration is None or not registration.event.is_published:
+        abort(404)
+    event = registration.event
+    locale, lang = _language()
+    with force_locale(locale):
+        sessions, statuses = registrant_calendar.registrant_sessions(registration)
+        body = ical.calendar_bytes(
+            event,
+            sessions,
+            name=_("%(event)s: my agenda", event=event.title),
+            feed_url=external_url("calendars.registrant_feed", token=token, lang=lang),
+            page_url=external_url("agenda.event", slug=event.slug),
+            statuses=statuses,
+            modified_at=registration.updated_at,
+        )
+    modified = max(filter(None, [ical.last_modified(event, sessions), registration.updated_at]))
+    return calendar_response(
+        body, last_modified=modified, filename=ical.calendar_filename(event), private=True
+    )
+
+
+@bp.app_template_global()
+def registrant_feed_links(registration):
+    """Subscription links of a registrant's own feed (calendar-only token, no manage link)."""
+    args = dict(token=registrant_calendar.calendar_token(registration), lang=links.feed_language())
+    https = external_url("calendars.registrant_feed", **args)
+    return links.FeedLinks(
+        download=url_for("calendars.registrant_feed", **args),
+        https=https, webcal=webcal_url(https), google=links.google_subscribe_url(https)
     )
 
 

@@ -71,7 +71,7 @@ def _intro(kind, registration, event, position, session, reason):
 def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
     """Queue an e-mail about the registration, with a fresh manage link while it is active."""
     from .capacity import waitlist_position
-    from .registration import registration_calendar
+    from .registrant_calendar import registration_attachment
     from .tokens import issue_token
 
     event = registration.event
@@ -96,7 +96,10 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         html = render_template("email/registration.html", subject=subject, **context)
     attachments = []
     if kind in WITH_CALENDAR and registration.is_active:
-        attachments.append((f"{registration.reference}.ics", "text/calendar", registration_calendar(registration)))
+        with force_locale(registration.locale):
+            ics = registration_attachment(registration)
+        if ics is not None:
+            attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
     return mail.queue(
         recipient or registration.email,
         subject,

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
-import icalendar
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask import current_app
 
 from ..extensions import db
 from ..models import (
@@ -238,39 +234,3 @@ def decline(registration, *, reason, actor):
         raise ValidationFailed(_l("Please give the reason for declining."))
     capacity.release(policy, registration, RegistrationState.DECLINED, reason=reason.strip(), actor=actor)
     notices.registration_mail(registration, "declined", reason=reason.strip())
-
-
-def registration_calendar(registration) -> bytes:
-    """The .ics attached to e-mails: the event and each session the participant has a place at.
-
-    The one place that builds the attachment, so it can move to the shared calendar builder.
-    """
-    event = registration.event
-    zone = ZoneInfo(event.timezone)
-    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
-    cal = icalendar.Calendar()
-    cal.add("version", "2.0")
-    cal.add("prodid", "-//eventapp//registration//EN")
-    cal.add("calscale", "GREGORIAN")
-    items = [(f"event-{event.id}@{host}", event.title, event.starts_at, event.ends_at, 0, event.updated_at, event.venue_name)]
-    for booking in registration.bookings:
-        if booking.state == BookingState.CONFIRMED:
-            s = booking.session
-            place = ", ".join(p for p in (s.room.name if s.room else "", event.venue_name) if p)
-            items.append((s.uid, s.title, s.starts_at, s.ends_at, s.sequence, s.updated_at, place))
-    for uid, title, start, end, sequence, stamp, location in items:
-        vevent = icalendar.Event()
-        vevent.add("uid", uid)
-        vevent.add("sequence", sequence)
-        vevent.add("dtstamp", stamp.astimezone(timezone.utc))
-        vevent.add("summary", title)
-        vevent.add("dtstart", start.astimezone(zone))
-        vevent.add("dtend", end.astimezone(zone))
-        if location:
-            vevent.add("location", location)
-        vevent.add("description", f"{registration.reference}")
-        cal.add_component(vevent)
-    # A VTIMEZONE covering the event's year and the next, not 1970-2038.
-    year = event.starts_at.astimezone(zone).year
-    cal.add_missing_timezones(first_date=date(year, 1, 1), last_date=date(year + 2, 1, 1))
-    return cal.to_ical()
