@@ -47,12 +47,17 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    from .organiser.access import init_login
+
+    init_login(app)
 
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
+    from .organiser import bp as organiser_bp
 
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(organiser_bp, url_prefix="/manage")
 
 
 def register_errorhandlers(app):

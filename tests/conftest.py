@@ -210,4 +210,31 @@ def count_queries(app):
     return counting
 
 
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """An account, optionally named on events; the password is PASSWORD unless given."""
+    from eventapp.services.accounts import create_user
+
+    def make(email=None, role="organiser", events=(), password=PASSWORD):
+        user = create_user(email or f"user{next(_counter)}@example.org", password, role)
+        user.events = list(events)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign in through the real form; returns the response (not followed)."""
+    def sign_in(user, password=PASSWORD, next_url=None):
+        url = "/manage/login" + (f"?next={next_url}" if next_url else "")
+        return client.post(url, data={"email": user.email, "password": password})
+
+    return sign_in
+
+
 UTC = timezone.utc

@@ -19,3 +19,13 @@ from .agenda import (  # noqa: F401
     session_tags,
     utcnow,
 )
+from .organiser import (  # noqa: F401
+    AgendaRevision,
+    AuditEntry,
+    DraftSession,
+    DraftSpeaker,
+    Role,
+    User,
+    event_organisers,
+    event_people,
+)
