@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime, format_interval, format_time
+from urllib.parse import urlencode
+
 from flask import request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
@@ -82,6 +84,8 @@ def url_with(**changes):
             args.pop(key, None)
         else:
             args[key] = value
+    if request.endpoint is None:  # an error page for an address no route matched
+        return request.path + ("?" + urlencode(args, doseq=True) if args else "")
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

@@ -60,10 +60,13 @@ def database(request):
 
 
 @pytest.fixture
-def app_config(database):
+def app_config(database, request):
+    """The test configuration; `@pytest.mark.parametrize("app_config", [{...}], indirect=True)` changes settings."""
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = DATABASES[database]
 
+    for key, value in getattr(request, "param", {}).items():
+        setattr(Config, key, value)
     return Config
 
 
@@ -238,3 +241,23 @@ def login(client):
 
 
 UTC = timezone.utc
+
+
+def text(response):
+    """Visible text of a page, whitespace folded, entities for & and quotes decoded."""
+    import html as html_module
+    import re
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+@pytest.fixture
+def organiser(make_user, login):
+    """Sign in as an organiser named on the given event; returns the user."""
+    def sign_in(event, role="organiser"):
+        user = make_user(role=role, events=[event] if role == "organiser" else [])
+        assert login(user).status_code == 302
+        return user
+
+    return sign_in

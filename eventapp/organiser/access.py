@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, session
+from flask import abort, current_app, flash, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
@@ -23,6 +23,12 @@ def init_login(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(user_by_token)
+
+    @app.before_request
+    def forget_previous_user():
+        # Flask-Login caches the user on `g`; when an app context outlives one request (tests,
+        # CLI-driven requests) the next request must still read its own cookie.
+        g.pop("_login_user", None)
 
 
 def require_login(endpoint):
