@@ -17,9 +17,13 @@ def register(app):
     app.cli.add_command(users)
 
 
+def _stdin_is_terminal():
+    return sys.stdin.isatty()
+
+
 def _read_password():
     """Prompted twice without echo on a terminal; the first line of standard input otherwise."""
-    if sys.stdin.isatty():
+    if _stdin_is_terminal():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     line = sys.stdin.readline()
     return line.rstrip("\r\n")

@@ -1,5 +1,5 @@
 """Language choice and labels for the values stored as codes."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
 from .models import EventKind, SessionType, SpeakerRole
@@ -8,6 +8,8 @@ from .models import EventKind, SessionType, SpeakerRole
 def select_locale():
     """The language asked for with ?lang=, then the one kept in the session, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -15,7 +15,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def _download(text, fmt, filename):
-    return Response(text, mimetype=MEDIA_TYPES[fmt],
+    return Response(text, content_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
 
 

@@ -116,7 +116,8 @@ def _parse_yaml(text):
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ImportFailed([((mark.line + 1) if mark else 1, _("This is not valid YAML."))]) from None
+        problem = getattr(exc, "problem", None) or ""
+        raise ImportFailed([((mark.line + 1) if mark else 1, _("This is not valid YAML (%(problem)s).", problem=problem))]) from None
     if not isinstance(data, dict) or not isinstance(data.get("sessions"), list):
         raise ImportFailed([(1, _("The file must have a “sessions” list."))])
     nodes = next(v for k, v in root.value if k.value == "sessions").value
