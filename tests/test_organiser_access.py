@@ -138,6 +138,8 @@ def test_access_to_every_manage_route(app, client, login, world, endpoint, metho
         return
     if method == "GET":
         assert response.status_code == 200, body[:500]
+        if response.mimetype == "text/html":
+            assert_one_h1_and_labelled_inputs(body)
     else:
         assert response.status_code in (200, 302), body[:500]
         assert not location.startswith("/manage/login")
@@ -173,5 +175,12 @@ def test_an_organiser_named_on_a_hidden_event_may_manage_it(client, login, make_
     assert client.get(f"/events/{event.slug}/").status_code == 404
 
 
-def visible(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+def assert_one_h1_and_labelled_inputs(html):
+    """One <h1>, and every input a person fills in has a visible <label for> tied to it."""
+    assert html.count("<h1") == 1
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+        if re.search(r'type="(hidden|submit)"', tag):
+            continue
+        found = re.search(r'\bid="([^"]+)"', tag)
+        assert found and found.group(1) in labelled, tag

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import AgendaRevision, EventSession, SessionStatus
+from ..models import AgendaRevision, Event, EventSession, SessionStatus
 from . import audit
 from .agenda import event_sessions
 from .errors import ValidationFailed
@@ -91,6 +91,8 @@ def publish_revision(event, label, is_final, actor, expected=None):
     label = (label or "").strip()
     if not label or len(label) > 200:
         raise ValidationFailed(_("Give the revision a label of at most 200 characters, such as “Final programme”."))
+    # One publication at a time per event (PostgreSQL row lock; SQLite serialises writers anyway).
+    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
     drafts = draft_sessions(event)
     changes = pending_changes(event, drafts)
     if expected is not None and expected != fingerprint(changes):
