@@ -1,4 +1,6 @@
 """Manage pages for the agenda's working copy (sessions) and the event's people."""
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,8 +22,8 @@ def _room_choices(event):
 
 def _session_form(event, draft=None):
     if draft is None:
-        data = {"starts_at": to_local(event.starts_at, event.timezone), "ends_at": to_local(event.starts_at, event.timezone),
-                "speakers": []}
+        start = to_local(event.starts_at, event.timezone)
+        data = {"starts_at": start, "ends_at": start + timedelta(hours=1), "speakers": []}
     else:
         data = {key: getattr(draft, key) for key in ("title", "session_type", "description", "capacity", "requires_registration")}
         data.update(starts_at=to_local(draft.starts_at, draft.event.timezone), ends_at=to_local(draft.ends_at, draft.event.timezone),
