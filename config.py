@@ -52,6 +52,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
+    # Organiser accounts: argon2id cost (RFC 9106 second recommended option) and login throttling.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024  # KiB
+    PASSWORD_MIN_LENGTH = 12
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
 
 class TestingConfig(Config):
     TESTING = True
@@ -63,6 +69,8 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     MAIL_SEND_IMMEDIATELY = False
     MAIL_DEFAULT_SENDER = "IDM registration <registration@events.example.org>"
+    ARGON2_TIME_COST = 1  # fast hashing keeps the suite quick; production keeps the strong cost
+    ARGON2_MEMORY_COST = 64
 
 
 class ProductionConfig(Config):

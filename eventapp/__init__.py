@@ -40,8 +40,11 @@ def load_config(app, config):
 
 
 def register_extensions(app):
+    from .cookies import SessionInterface
     from .i18n import select_locale
     from .services import mail
+
+    app.session_interface = SessionInterface()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -49,18 +52,23 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
+    from .organiser.access import init_login
+
+    init_login(app)
 
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
+    from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
     app.register_blueprint(agenda_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(organiser_bp, url_prefix="/manage")
 
 
 def register_errorhandlers(app):

@@ -1,16 +1,60 @@
-"""Command-line tools: demo data and the mail worker; users and registrations groups join them later."""
+"""Command-line tools: demo data, the mail worker and accounts."""
+import sys
 import time
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import click
+from flask.cli import AppGroup
 
 from .extensions import db
+from .models import Role
+
+users = AppGroup("users", help="Admin and organiser accounts.")
 
 
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(mail)
+    app.cli.add_command(users)
+
+
+def _stdin_is_terminal():
+    return sys.stdin.isatty()
+
+
+def _read_password():
+    """Prompted twice without echo on a terminal; the first line of standard input otherwise."""
+    if _stdin_is_terminal():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(Role.ALL), required=True, help="admin: everything; organiser: named events.")
+def create_user(email, role):
+    """Create an account; the password is asked twice (or read from standard input in scripts)."""
+    from .services.accounts import create_user as create
+    from .services.errors import DomainError
+
+    try:
+        user = create(email, _read_password(), role)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Account created: {user.email} ({user.role}).")
+
+
+@users.command("list")
+def list_users():
+    """Print every account with its role and whether it may sign in."""
+    from .services.accounts import list_users as everyone
+
+    for user in everyone():
+        state = "active" if user.is_active else "inactive"
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{', '.join(e.slug for e in user.events)}")
 
 
 def _parse_date(ctx, param, value):

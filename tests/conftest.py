@@ -65,10 +65,13 @@ def database(request):
 
 
 @pytest.fixture
-def app_config(database):
+def app_config(database, request):
+    """The test configuration; `@pytest.mark.parametrize("app_config", [{...}], indirect=True)` changes settings."""
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = DATABASES[database]
 
+    for key, value in getattr(request, "param", {}).items():
+        setattr(Config, key, value)
     return Config
 
 
@@ -287,6 +290,33 @@ def count_queries(app):
     return counting
 
 
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """An account, optionally named on events; the password is PASSWORD unless given."""
+    from eventapp.services.accounts import create_user
+
+    def make(email=None, role="organiser", events=(), password=PASSWORD):
+        user = create_user(email or f"user{next(_counter)}@example.org", password, role)
+        user.events = list(events)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign in through the real form; returns the response (not followed)."""
+    def sign_in(user, password=PASSWORD, next_url=None):
+        url = "/manage/login" + (f"?next={next_url}" if next_url else "")
+        return client.post(url, data={"email": user.email, "password": password})
+
+    return sign_in
+
+
 UTC = timezone.utc
 
 
@@ -409,7 +439,7 @@ def register_data(**changes):
 
 
 def text(response):
-    """Visible text of a page, whitespace folded, entities for & < > decoded."""
+    """Visible text of a page, whitespace folded, entities decoded."""
     import html
     import re
 
@@ -436,3 +466,12 @@ def manage_path(recipient):
         if found:
             return found.group(1)
     raise AssertionError(f"no manage link e-mailed to {recipient}")
+@pytest.fixture
+def organiser(make_user, login):
+    """Sign in as an organiser named on the given event; returns the user."""
+    def sign_in(event, role="organiser"):
+        user = make_user(role=role, events=[event] if role == "organiser" else [])
+        assert login(user).status_code == 302
+        return user
+
+    return sign_in

@@ -384,7 +384,7 @@ def _registrant(client, open_event, make_session, smtp=None, **changes):
 def test_registrant_feed_lists_booked_sessions_with_status_and_no_manage_link(client, open_event, make_session):
     from eventapp.services.registrant_calendar import calendar_token
 
-    plenary = make_session(open_event, title="Plenary")
+    make_session(open_event, title="Plenary")
     dinner = make_session(open_event, title="Dinner", requires_registration=True, capacity=1,
                           starts_at=open_event.starts_at + timedelta(hours=8))
     make_session(open_event, title="Study visit", requires_registration=True, capacity=5)

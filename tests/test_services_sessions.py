@@ -37,3 +37,16 @@ def test_room_change_and_cancellation_bump_sequence(app, make_event, make_sessio
     assert item.room.name == "Annex" and item.sequence == 1
     cancel_session(item)
     assert item.is_cancelled and item.sequence == 2
+
+
+def test_speaker_changes_bump_sequence_and_keep_rows_of_people_who_stay(app, make_event, make_session, make_person):
+    amina, zoe, li = make_person(name="Amina"), make_person(name="Zoë"), make_person(name="Li")
+    item = make_session(make_event(), speakers=[(amina, "moderator"), (zoe, "panelist")])
+    kept_row = item.speakers[1].id
+    assert update_session(item, speakers=[(amina.id, "moderator"), (zoe.id, "panelist")]) == set()
+    assert item.sequence == 0
+    assert update_session(item, speakers=[(zoe.id, "moderator"), (li.id, "panelist")]) == {"speakers"}
+    db.session.commit()
+    db.session.expire_all()
+    assert [(s.person.name, s.role) for s in item.speakers] == [("Zoë", "moderator"), ("Li", "panelist")]
+    assert item.speakers[0].id == kept_row and item.sequence == 1

@@ -67,3 +67,13 @@ def speaker(slug, person_slug):
     return render_template(
         "agenda/speaker.html", event=event, person=person, appearances=appearances
     )
+
+
+@bp.route("/events/<slug>/agenda/changes")
+def agenda_changes(slug):
+    """What changed in the agenda from one published revision to the next, in words."""
+    from ..services import revisions
+
+    event = agenda.published_event_or_404(slug)
+    history = [(r, revisions.readable(r.changes), revisions.is_first_publication(r)) for r in revisions.revisions(event)]
+    return render_template("agenda/changes.html", event=event, history=history)

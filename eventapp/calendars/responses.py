@@ -3,6 +3,8 @@ import hashlib
 
 from flask import current_app, request
 
+from ..cookies import make_cookie_free
+
 #: How long shared caches and browsers may keep a public feed before asking again (seconds).
 PUBLIC_MAX_AGE = 300
 
@@ -35,6 +37,7 @@ def calendar_response(
         response.cache_control.no_cache = True
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     else:
+        make_cookie_free()
         response.cache_control.public = True
         response.cache_control.max_age = max_age
     if filename:

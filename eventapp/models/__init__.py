@@ -42,3 +42,13 @@ from .registration import (  # noqa: F401
     RegistrationToken,
     SessionBooking,
 )
+from .organiser import (  # noqa: F401
+    AgendaRevision,
+    AuditEntry,
+    DraftSession,
+    DraftSpeaker,
+    Role,
+    User,
+    event_organisers,
+    event_people,
+)

@@ -13,3 +13,15 @@ class NotFound(DomainError):
 
 class ValidationFailed(DomainError):
     status_code = 400
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class ImportFailed(ValidationFailed):
+    """A file had bad rows; `errors` lists (line, message) and nothing was imported."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))

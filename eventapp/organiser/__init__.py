@@ -1,0 +1,2 @@
+"""The /manage pages where admins and organisers run events."""
+from .views import bp  # noqa: F401

@@ -1,0 +1,185 @@
+"""Publishing the working copy as a new revision of the public agenda, and what changed in words."""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import AgendaRevision, Event, EventSession, SessionStatus
+from . import audit
+from .agenda import event_sessions
+from .errors import ValidationFailed
+from .sessions import update_session
+from .working_copy import FIELDS, draft_sessions
+
+#: What a change can be, in the order the changes page names them.
+KINDS = ("added", "cancelled", "restored", "moved", "retitled", "speakers", "details")
+DETAIL_FIELDS = ("session_type", "description", "capacity", "requires_registration")
+
+
+def state(item):
+    """A published or draft session as plain JSON values (UTC times in ISO 8601)."""
+    return {
+        "uid": item.uid,
+        "title": item.title,
+        "session_type": item.session_type,
+        "status": item.status,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+        "room_id": item.room_id,
+        "room": item.room.name if item.room else "",
+        "description": item.description,
+        "capacity": item.capacity,
+        "requires_registration": item.requires_registration,
+        "speakers": [[s.person_id, s.person.name, s.role] for s in item.speakers],
+    }
+
+
+def _kinds(before, after):
+    if before is None:
+        return ["added"] if after["status"] != SessionStatus.CANCELLED else []
+    if after["status"] == SessionStatus.CANCELLED and before["status"] != SessionStatus.CANCELLED:
+        return ["cancelled"]
+    kinds = []
+    if before["status"] == SessionStatus.CANCELLED and after["status"] != SessionStatus.CANCELLED:
+        kinds.append("restored")
+    if any(before[k] != after[k] for k in ("starts_at", "ends_at", "room_id")):
+        kinds.append("moved")
+    if before["title"] != after["title"]:
+        kinds.append("retitled")
+    if [s[0::2] for s in before["speakers"]] != [s[0::2] for s in after["speakers"]]:
+        kinds.append("speakers")
+    if any(before[k] != after[k] for k in DETAIL_FIELDS):
+        kinds.append("details")
+    return kinds
+
+
+def _brief(s):
+    """What the changes page shows of a session: no description (it can be long)."""
+    return s and {k: v for k, v in s.items() if k != "description"}
+
+
+def pending_changes(event, drafts=None):
+    """What publishing now would change, one dict per changed session, in agenda order."""
+    drafts = draft_sessions(event) if drafts is None else drafts
+    published = {item.id: item for item in event_sessions(event)}
+    changes = []
+    for draft in drafts:
+        before = state(published[draft.session_id]) if draft.session_id else None
+        after = state(draft)
+        kinds = _kinds(before, after)
+        if kinds:
+            changes.append({"uid": draft.uid, "session_id": draft.session_id, "kinds": kinds,
+                            "before": _brief(before), "after": _brief(after)})
+    return changes
+
+
+def fingerprint(changes):
+    """A short digest of pending changes: publishing checks the preview is still current."""
+    return hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def publish_revision(event, label, is_final, actor, expected=None):
+    """Apply the working copy to the public agenda and keep the revision; returns it.
+
+    Only sessions whose time, room, title, status or speakers changed get a new calendar
+    SEQUENCE (decided by update_session); new sessions take the UID their draft reserved.
+    """
+    label = (label or "").strip()
+    if not label or len(label) > 200:
+        raise ValidationFailed(_("Give the revision a label of at most 200 characters, such as “Final programme”."))
+    # One publication at a time per event (PostgreSQL row lock; SQLite serialises writers anyway).
+    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
+    drafts = draft_sessions(event)
+    changes = pending_changes(event, drafts)
+    if expected is not None and expected != fingerprint(changes):
+        raise ValidationFailed(_("The working copy changed since this preview was shown: check the changes below, then publish again."))
+    published = {item.id: item for item in event_sessions(event)}
+    for draft in drafts:
+        if draft.session_id is None and draft.is_cancelled:
+            continue  # never shown, so nothing to announce as cancelled
+        item = published.get(draft.session_id)
+        if item is None:
+            item = EventSession(event=event, uid=draft.uid)
+            db.session.add(item)
+        update_session(
+            item,
+            **{key: getattr(draft, key) for key in FIELDS},
+            speakers=[(s.person_id, s.role) for s in draft.speakers],
+        )
+        if draft.session_id is None:
+            db.session.flush()
+            draft.session_id = item.id
+    ids = {d.uid: d.session_id for d in drafts}
+    for change in changes:
+        change["session_id"] = ids[change["uid"]]
+    event.agenda_label, event.agenda_is_final = label, bool(is_final)
+    db.session.flush()
+    number = (db.session.scalar(sa.select(sa.func.max(AgendaRevision.number)).where(AgendaRevision.event_id == event.id)) or 0) + 1
+    revision = AgendaRevision(
+        event=event, number=number, label=label, is_final=bool(is_final),
+        published_by_id=getattr(actor, "id", None), published_by=getattr(actor, "email", ""),
+        changes=changes, snapshot=[state(item) for item in event_sessions(event)],
+    )
+    db.session.add(revision)
+    audit.record(actor, "agenda.publish", event=event, target=label,
+                 details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
+    notify_registrants(event, changes)
+    return revision
+
+
+def notify_registrants(event, changes):
+    """E-mail each registrant booked on a changed session one summary of the changes concerning them.
+
+    Registrations and the e-mail outbox do not exist in this application yet, so there is nobody
+    to tell: this sends nothing and returns 0. Wire it to the outbox when registration lands;
+    `changes` is the list publish_revision() records (uid, session_id, kinds, before, after).
+    """
+    return 0
+
+
+def revisions(event):
+    """Published revisions of an event's agenda, the newest first."""
+    return db.session.scalars(
+        sa.select(AgendaRevision).where(AgendaRevision.event_id == event.id).order_by(AgendaRevision.number.desc())
+    ).all()
+
+
+@dataclass
+class Shown:
+    """A session as a change shows it: times are aware datetimes again."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    speakers: list  #: [(name, role)]
+
+    @classmethod
+    def from_state(cls, s):
+        if s is None:
+            return None
+        return cls(s["title"], datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"]),
+                   s["room"], [(name, role) for _id, name, role in s["speakers"]])
+
+
+@dataclass
+class Change:
+    kinds: list
+    session_id: int | None
+    before: Shown | None
+    after: Shown
+
+
+def readable(changes):
+    """Stored changes turned into objects the templates word (see macros/changes.html)."""
+    return [Change(c["kinds"], c.get("session_id"), Shown.from_state(c["before"]), Shown.from_state(c["after"]))
+            for c in changes]
+
+
+def is_first_publication(revision):
+    """True when the revision put a whole new agenda online (every change an addition)."""
+    return bool(revision.changes) and all(c["before"] is None for c in revision.changes)

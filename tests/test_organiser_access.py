@@ -1,0 +1,186 @@
+"""Who may open each /manage page: every route in the URL map, for each kind of visitor, through HTTP."""
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from config import TestingConfig
+from eventapp import create_app
+from eventapp.extensions import db
+from eventapp.models import DraftSession, EventStatus
+
+#: Every /manage endpoint and who may use it. A route missing here fails test_every_manage_route_is_listed.
+ROUTES = {
+    "organiser.login": "public",
+    "organiser.logout": "user",
+    "organiser.dashboard": "user",
+    "organiser.change_password": "user",
+    "organiser.new_event": "user",
+    "organiser.agenda_template": "user",
+    "organiser.event": "event",
+    "organiser.edit_event": "event",
+    "organiser.rooms": "event",
+    "organiser.publish_event": "event",
+    "organiser.unpublish_event": "event",
+    "organiser.sessions": "event",
+    "organiser.new_session": "event",
+    "organiser.edit_session": "event",
+    "organiser.move_session": "event",
+    "organiser.duplicate_session": "event",
+    "organiser.delete_session": "event",
+    "organiser.cancel_session": "event",
+    "organiser.people": "event",
+    "organiser.new_person": "event",
+    "organiser.edit_person": "event",
+    "organiser.import_agenda": "event",
+    "organiser.export_agenda": "event",
+    "organiser.publish_agenda": "event",
+    "organiser.discard_changes": "event",
+    "organiser.users": "admin",
+    "organiser.new_user": "admin",
+    "organiser.edit_user": "admin",
+    "organiser.audit_log": "admin",
+}
+
+
+def manage_routes():
+    """(endpoint, method) for every rule under /manage, read from the application's URL map."""
+    app = create_app(TestingConfig)
+    return sorted(
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/manage")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+MANAGE_ROUTES = manage_routes()
+ROLES = ("anonymous", "other_organiser", "organiser", "admin")
+
+
+def test_every_manage_route_is_listed(app):
+    endpoints = {endpoint for endpoint, _method in MANAGE_ROUTES}
+    assert endpoints == set(ROUTES), "add new /manage routes to ROUTES with who may use them"
+    assert len(MANAGE_ROUTES) >= 40
+
+
+@pytest.fixture
+def world(app, make_event, make_user, make_session, make_person, make_room):
+    """Two events with their own organisers, and an admin."""
+    from eventapp.services.people import link_person
+    from eventapp.services.working_copy import ensure_working_copy
+
+    mine = make_event(title="Event Alpha secret-title")
+    theirs = make_event(title="Event Beta")
+    make_room(mine, "Alpha room")
+    for event in (mine, theirs):
+        person = make_person(name=f"Speaker of {event.title}")
+        make_session(event, speakers=[(person, "moderator")])
+        ensure_working_copy(event)
+        link_person(event, person)
+    db.session.commit()
+    users = {
+        "admin": make_user(role="admin"),
+        "organiser": make_user(events=[mine]),
+        "other_organiser": make_user(events=[theirs]),
+    }
+    drafts = {e.id: db.session.scalar(db.select(DraftSession).filter_by(event_id=e.id)) for e in (mine, theirs)}
+    values = {
+        "event_id": mine.id,
+        "draft_id": drafts[mine.id].id,
+        "person_id": drafts[mine.id].speakers[0].person_id,
+        "user_id": users["organiser"].id,
+        "fmt": "csv",
+    }
+    return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts}
+
+
+def url_for_rule(app, endpoint, values):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{k: values[k] for k in rule.arguments})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint,method", MANAGE_ROUTES)
+def test_access_to_every_manage_route(app, client, login, world, endpoint, method, role):
+    scope = ROUTES[endpoint]
+    url = url_for_rule(app, endpoint, world["values"])
+    if role != "anonymous":
+        assert login(world["users"][role]).status_code == 302
+    response = client.open(url, method=method, data={})
+    body = response.get_data(as_text=True)
+    location = response.headers.get("Location", "")
+
+    if scope == "public":  # the login form, or straight on for someone already signed in
+        if role == "anonymous":
+            assert response.status_code == 200 and "Sign in" in body
+        else:
+            assert response.status_code == 302 and location == "/manage/"
+        return
+    if role == "anonymous":
+        assert response.status_code == 302 and location.startswith("/manage/login?next=")
+        assert parse_qs(urlsplit(location).query)["next"] == [url]
+        return
+    refused = (
+        (scope == "admin" and role != "admin")
+        or (scope == "event" and role == "other_organiser")
+    )
+    if refused:
+        assert response.status_code == (403 if scope == "admin" else 404)
+        assert "secret-title" not in body and "Speaker of Event Alpha" not in body
+        return
+    if endpoint == "organiser.logout":
+        assert response.status_code == 302 and location == "/manage/login"
+        assert client.get("/manage/").status_code == 302  # signed out
+        return
+    if method == "GET":
+        assert response.status_code == 200, body[:500]
+        if response.mimetype == "text/html":
+            assert_one_h1_and_labelled_inputs(body)
+    else:
+        assert response.status_code in (200, 302), body[:500]
+        assert not location.startswith("/manage/login")
+
+
+def test_objects_of_another_event_are_not_found_through_my_event(client, login, world):
+    login(world["users"]["organiser"])
+    mine, theirs = world["mine"].id, world["theirs"]
+    their_draft = world["drafts"][theirs.id]
+    for url in [f"/manage/events/{mine}/sessions/{their_draft.id}/edit", f"/manage/events/{mine}/sessions/{their_draft.id}/move",
+                f"/manage/events/{mine}/people/{their_draft.speakers[0].person_id}/edit"]:
+        response = client.get(url)
+        assert response.status_code == 404 and "Event Beta" not in response.get_data(as_text=True)
+    assert client.post(f"/manage/events/{mine}/sessions/{their_draft.id}/delete").status_code == 404
+    assert db.session.get(DraftSession, their_draft.id) is not None
+
+
+def test_dashboard_lists_only_the_events_an_organiser_is_named_on(client, login, world):
+    login(world["users"]["organiser"])
+    page = client.get("/manage/").get_data(as_text=True)
+    assert "Event Alpha" in page and "Event Beta" not in page
+    client.post("/manage/logout")
+    login(world["users"]["admin"])
+    page = client.get("/manage/").get_data(as_text=True)
+    assert "Event Alpha" in page and "Event Beta" in page
+
+
+def test_an_organiser_named_on_a_hidden_event_may_manage_it(client, login, make_event, make_user):
+    event = make_event(title="Unannounced", status=EventStatus.DRAFT)
+    user = make_user(events=[event])
+    login(user)
+    assert client.get(f"/manage/events/{event.id}/").status_code == 200
+    assert client.get(f"/events/{event.slug}/").status_code == 404
+
+
+def assert_one_h1_and_labelled_inputs(html):
+    """One <h1>, and every input a person fills in has a visible <label for> tied to it."""
+    assert html.count("<h1") == 1
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+        if re.search(r'type="(hidden|submit)"', tag):
+            continue
+        found = re.search(r'\bid="([^"]+)"', tag)
+        assert found and found.group(1) in labelled, tag
