@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime, format_interval, format_time
-from flask import request
+from flask import request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -87,6 +87,30 @@ def url_with(**changes):
     return f"{request.path}?{query}" if query else request.path
 
 
+def card_urls(event):
+    """URL templates for the links of an agenda's cards, built once per page (see urls.py)."""
+    from flask import g
+
+    from .urls import id_url_template
+
+    cache = g.setdefault("card_urls", {})
+    if event.slug not in cache:
+        ids = {
+            "page": ("agenda.session", {}),
+            "ics": ("calendars.session_download", {}),
+            "google": ("calendars.add_session", {"service": "google"}),
+            "outlook": ("calendars.add_session", {"service": "outlook"}),
+            "office365": ("calendars.add_session", {"service": "office365"}),
+        }
+        urls = {
+            key: id_url_template(endpoint, "session_id", slug=event.slug, **extra)
+            for key, (endpoint, extra) in ids.items()
+        }
+        urls["speaker"] = url_for("agenda.speaker", slug=event.slug, person_slug="SLUG").replace("SLUG", "{}")
+        cache[event.slug] = urls
+    return cache[event.slug]
+
+
 def demo_loaded():
     return db.session.scalar(sa.select(sa.exists().where(Event.is_demo.is_(True))))
 
@@ -103,6 +127,7 @@ def init_app(app):
         date_range=date_range,
         zone_label=zone_label,
         url_with=url_with,
+        card_urls=card_urls,
         SESSION_TYPE_LABELS=i18n.SESSION_TYPE_LABELS,
         EVENT_KIND_LABELS=i18n.EVENT_KIND_LABELS,
         SPEAKER_ROLE_LABELS=i18n.SPEAKER_ROLE_LABELS,
