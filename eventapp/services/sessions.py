@@ -18,7 +18,7 @@ def update_session(item: EventSession, **values):
     changed = {key for key, value in values.items() if getattr(item, key) != value}
     for key in changed:
         setattr(item, key, values[key])
-    if speakers is not None and _set_speakers(item, speakers):
+    if speakers is not None and sync_speakers(item, speakers):
         changed.add("speakers")
     if "room_id" in changed and item.id is not None:
         db.session.expire(item, ["room"])
@@ -29,18 +29,22 @@ def update_session(item: EventSession, **values):
     return changed
 
 
-def _set_speakers(item, speakers):
-    """Make the speaker rows match [(person_id, role), ...], updating rows in place."""
+def sync_speakers(owner, speakers, row_class=SessionSpeaker):
+    """Make owner.speakers match [(person_id, role), ...], updating rows in place.
+
+    Used for published sessions and for their working-copy drafts (row_class DraftSpeaker).
+    Returns whether anything changed.
+    """
     wanted = [(int(person_id), role) for person_id, role in speakers]
-    if [(s.person_id, s.role) for s in item.speakers] == wanted:
+    if [(s.person_id, s.role) for s in owner.speakers] == wanted:
         return False
-    existing = {s.person_id: s for s in item.speakers}
+    existing = {s.person_id: s for s in owner.speakers}
     rows = []
     for position, (person_id, role) in enumerate(wanted):
-        row = existing.pop(person_id, None) or SessionSpeaker(person=db.session.get(Person, person_id))
+        row = existing.pop(person_id, None) or row_class(person=db.session.get(Person, person_id))
         row.role, row.position = role, position
         rows.append(row)
-    item.speakers = rows
+    owner.speakers = rows
     return True
 
 

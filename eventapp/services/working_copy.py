@@ -8,11 +8,21 @@ from flask import abort
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import DraftSession, DraftSpeaker, EventSession, Person, Room, SessionStatus, SessionType, SpeakerRole
+from ..models import (
+    DraftSession,
+    DraftSpeaker,
+    EventSession,
+    Person,
+    Room,
+    SessionStatus,
+    SessionType,
+    SpeakerRole,
+)
 from . import audit
 from .errors import ValidationFailed
-from .people import link_person, person_ids
 from .local_times import to_utc
+from .people import link_person, person_ids
+from .sessions import sync_speakers
 
 FIELDS = ("title", "session_type", "status", "starts_at", "ends_at", "room_id", "description",
           "capacity", "requires_registration")
@@ -96,17 +106,7 @@ def check_speakers(event, speakers):
 
 def set_draft_speakers(draft, speakers):
     """Make the draft's speaker rows match [(person_id, role), ...], updating rows in place."""
-    wanted = [(int(p), role) for p, role in speakers]
-    if [(s.person_id, s.role) for s in draft.speakers] == wanted:
-        return False
-    existing = {s.person_id: s for s in draft.speakers}
-    rows = []
-    for position, (person_id, role) in enumerate(wanted):
-        row = existing.pop(person_id, None) or DraftSpeaker(person=db.session.get(Person, person_id))
-        row.role, row.position = role, position
-        rows.append(row)
-    draft.speakers = rows
-    return True
+    return sync_speakers(draft, speakers, DraftSpeaker)
 
 
 def clean_values(event, values):
