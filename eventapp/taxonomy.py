@@ -1,24 +1,33 @@
-"""Reference lists organisers tag events with."""
+"""Reference lists organisers tag events with.
+
+Names are stored in English in tag labels and shown in the reader's language (tag_label in
+templating.py); N_() only marks them for the translation catalogue.
+"""
+
+
+def N_(message):
+    return message
+
 
 #: The 17 Sustainable Development Goals of the 2030 Agenda, by number.
 SDG_NAMES = {
-    "1": "No Poverty",
-    "2": "Zero Hunger",
-    "3": "Good Health and Well-being",
-    "4": "Quality Education",
-    "5": "Gender Equality",
-    "6": "Clean Water and Sanitation",
-    "7": "Affordable and Clean Energy",
-    "8": "Decent Work and Economic Growth",
-    "9": "Industry, Innovation and Infrastructure",
-    "10": "Reduced Inequalities",
-    "11": "Sustainable Cities and Communities",
-    "12": "Responsible Consumption and Production",
-    "13": "Climate Action",
-    "14": "Life Below Water",
-    "15": "Life on Land",
-    "16": "Peace, Justice and Strong Institutions",
-    "17": "Partnerships for the Goals",
+    "1": N_("No Poverty"),
+    "2": N_("Zero Hunger"),
+    "3": N_("Good Health and Well-being"),
+    "4": N_("Quality Education"),
+    "5": N_("Gender Equality"),
+    "6": N_("Clean Water and Sanitation"),
+    "7": N_("Affordable and Clean Energy"),
+    "8": N_("Decent Work and Economic Growth"),
+    "9": N_("Industry, Innovation and Infrastructure"),
+    "10": N_("Reduced Inequalities"),
+    "11": N_("Sustainable Cities and Communities"),
+    "12": N_("Responsible Consumption and Production"),
+    "13": N_("Climate Action"),
+    "14": N_("Life Below Water"),
+    "15": N_("Life on Land"),
+    "16": N_("Peace, Justice and Strong Institutions"),
+    "17": N_("Partnerships for the Goals"),
 }
 
 

@@ -87,6 +87,18 @@ def url_with(**changes):
     return f"{request.path}?{query}" if query else request.path
 
 
+def tag_label(tag):
+    """A tag's label in the reader's language: SDGs by their official names, others as stored."""
+    from flask_babel import gettext
+
+    from .models import TagScheme
+    from .taxonomy import SDG_NAMES
+
+    if tag.scheme == TagScheme.SDG and tag.code in SDG_NAMES:
+        return gettext("SDG %(number)s: %(name)s", number=tag.code, name=gettext(SDG_NAMES[tag.code]))
+    return tag.label
+
+
 def card_urls(event):
     """URL templates for the links of an agenda's cards, built once per page (see urls.py)."""
     from flask import g
@@ -122,6 +134,7 @@ def init_app(app):
         local_datetime=local_datetime,
         local_iso=local_iso,
         paragraphs=paragraphs,
+        tag_label=tag_label,
     )
     app.jinja_env.globals.update(
         date_range=date_range,

@@ -258,3 +258,10 @@ def test_agenda_page_uses_a_constant_number_of_queries(client, make_event, make_
         assert text(response).count("S1") >= 1
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 5, counts
+
+
+def test_sustainable_development_goals_are_named_in_the_readers_language(client, demo):
+    assert "SDG 17: Partnerships for the Goals" in text(client.get("/events/m4sd-board-rabat-2022/"))
+    assert "ODD 17\u00a0: Partenariats pour la réalisation des objectifs" in client.get(
+        "/events/m4sd-board-rabat-2022/?lang=fr").get_data(as_text=True)
+    assert "ODS 17: Alianzas para lograr los objetivos" in text(client.get("/events/m4sd-board-rabat-2022/?lang=es"))
