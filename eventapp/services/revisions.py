@@ -132,13 +132,10 @@ def publish_revision(event, label, is_final, actor, expected=None):
 
 
 def notify_registrants(event, changes):
-    """E-mail each registrant booked on a changed session one summary of the changes concerning them.
+    """Queue one e-mail per registrant a change concerns (see services/agenda_notices.py); returns how many."""
+    from .agenda_notices import notify_registrants as notify
 
-    Registrations and the e-mail outbox do not exist in this application yet, so there is nobody
-    to tell: this sends nothing and returns 0. Wire it to the outbox when registration lands;
-    `changes` is the list publish_revision() records (uid, session_id, kinds, before, after).
-    """
-    return 0
+    return notify(event, changes)
 
 
 def revisions(event):
