@@ -9,7 +9,7 @@ from eventapp.models import DraftSession, Registration
 from eventapp.services import agenda_notices, mail, revisions
 from eventapp.services.working_copy import ensure_working_copy
 
-from .conftest import outbox, register_data
+from .conftest import outbox, register_data, text
 
 
 def register(client, event, **changes):
@@ -54,6 +54,8 @@ def test_registrants_booked_on_a_moved_session_get_one_summary_with_their_link_a
     client.post(f"{base}/sessions/{draft_of(workshop).id}/move",
                 data={"starts_at": local_input(open_event, new_start), "room_id": 0})
     old_sequence = workshop.sequence
+    preview = text(client.get(f"{base}/agenda/publish"))
+    assert "Publishing e-mails 1 registrant the changes that concern them." in preview
     response = client.post(f"{base}/agenda/publish", data={"label": "Programme v2", "is_final": "draft"},
                            follow_redirects=True)
     assert response.status_code == 200

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import agenda_io, revisions, working_copy
+from ..services import agenda_io, agenda_notices, revisions, working_copy
 from ..services.errors import DomainError, ImportFailed
 from .access import event_access, signed_in
 from .forms import ImportForm, PublishForm
@@ -85,7 +85,8 @@ def publish_agenda(event):
     form.fingerprint.data = revisions.fingerprint(pending)
     db.session.commit()
     return render_template("organiser/publish.html", event=event, form=form,
-                           changes=revisions.readable(pending), warnings=warnings)
+                           changes=revisions.readable(pending), warnings=warnings,
+                           to_notify=agenda_notices.recipients_count(event, pending))
 
 
 @bp.route("/events/<int:event_id>/agenda/discard", methods=["POST"])

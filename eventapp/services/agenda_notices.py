@@ -33,7 +33,7 @@ def announced(changes):
     kept = []
     for change in changes:
         kinds = [k for k in change["kinds"] if k in ANNOUNCED]
-        if kinds and change.get("session_id"):
+        if kinds:
             kept.append({**change, "kinds": kinds})
     return kept
 
@@ -42,7 +42,7 @@ def concerned(event, changes):
     """{registration: [change, ...]} for every active registration of the event a change concerns."""
     if not changes:
         return {}
-    by_session = {c["session_id"]: c for c in changes}
+    session_ids = [c["session_id"] for c in changes if c.get("session_id")]  # a preview's new sessions have none
     open_to_all = [c for c in changes if not c["after"].get("requires_registration")]
     booked = {}
     rows = db.session.execute(
@@ -51,7 +51,7 @@ def concerned(event, changes):
         .where(Registration.event_id == event.id,
                Registration.state.in_(RegistrationState.ACTIVE),
                SessionBooking.state != BookingState.CANCELLED,
-               SessionBooking.session_id.in_(list(by_session)))
+               SessionBooking.session_id.in_(session_ids))
     )
     for registration_id, session_id in rows:
         booked.setdefault(registration_id, set()).add(session_id)
@@ -66,7 +66,7 @@ def concerned(event, changes):
     for registration in db.session.scalars(query.order_by(Registration.id)):
         mine = booked.get(registration.id, set())
         relevant = [c for c in changes
-                    if c["session_id"] in mine or not c["after"].get("requires_registration")]
+                    if c.get("session_id") in mine or not c["after"].get("requires_registration")]
         if relevant:
             result[registration] = relevant
     return result
@@ -94,6 +94,11 @@ def agenda_change_mail(registration, changes):
     attachments = [(f"{registration.reference}.ics", "text/calendar", ics.data)] if ics is not None else []
     return mail.queue(registration.email, subject, text, html, kind="agenda_changed",
                       registration=registration, attachments=attachments)
+
+
+def recipients_count(event, changes):
+    """How many registrants publishing these changes would e-mail (the publish preview says it)."""
+    return len(concerned(event, announced(changes)))
 
 
 def notify_registrants(event, changes):
