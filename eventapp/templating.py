@@ -99,6 +99,14 @@ def tag_label(tag):
     return tag.label
 
 
+def history_reason(reason):
+    """A registration history reason in the reader's language: the application's own reasons are
+    stored in English and marked with N_() for the catalogue; an organiser's words stay as written."""
+    from flask_babel import gettext
+
+    return gettext(reason) if reason else ""
+
+
 def card_urls(event):
     """URL templates for the links of an agenda's cards, built once per page (see urls.py)."""
     from flask import g
@@ -135,6 +143,7 @@ def init_app(app):
         local_iso=local_iso,
         paragraphs=paragraphs,
         tag_label=tag_label,
+        history_reason=history_reason,
     )
     app.jinja_env.globals.update(
         date_range=date_range,

@@ -163,3 +163,11 @@ def test_the_deadline_defaults_to_the_event_start(client, make_event, make_polic
     event.starts_at = datetime.now(UTC) - timedelta(minutes=5)
     db.session.commit()
     assert "The deadline for changes online was" in text(client.get(path))
+
+
+def test_history_reasons_are_shown_in_the_readers_language(client, open_event):
+    register(client, open_event, email="hist@example.org")
+    path = manage_path("hist@example.org")
+    assert "(Registered)" in text(client.get(path + "?lang=en"))
+    assert "(Inscription enregistrée)" in text(client.get(path + "?lang=fr"))
+    assert "(Inscripción registrada)" in text(client.get(path + "?lang=es"))

@@ -25,6 +25,7 @@ from ..models import (
 from . import notices
 from .errors import DomainError, NotFound
 from .sessions import update_session
+from ..taxonomy import N_
 
 SYSTEM = "system"
 
@@ -165,7 +166,7 @@ def allocate_bookings(registration, *, actor=SYSTEM):
         left = session_places_left(booking.session)
         waiting = bookings_in(booking.session, BookingState.WAITLISTED)
         state = BookingState.CONFIRMED if _has_room(left, waiting) else BookingState.WAITLISTED
-        set_booking_state(booking, state, reason="Place at the session", actor=actor)
+        set_booking_state(booking, state, reason=N_("Place at the session"), actor=actor)
     db.session.flush()
 
 
@@ -196,7 +197,7 @@ def promote(policy):
             )
             if first is None:
                 break
-            set_state(first, RegistrationState.CONFIRMED, reason="A place became free")
+            set_state(first, RegistrationState.CONFIRMED, reason=N_("A place became free"))
             allocate_bookings(first)
             notices.registration_mail(first, "promoted")
             promoted.append(first)
@@ -222,7 +223,7 @@ def promote_session(session):
         )
         if first is None:
             break
-        set_booking_state(first, BookingState.CONFIRMED, reason="A place became free")
+        set_booking_state(first, BookingState.CONFIRMED, reason=N_("A place became free"))
         db.session.flush()
         notices.registration_mail(first.registration, "session_promoted", session=session)
         promoted.append(first)

@@ -11,6 +11,7 @@ from ..models import EmailChange, Registration
 from . import capacity, notices
 from .tokens import hash_token, new_token
 from .errors import DomainError
+from ..taxonomy import N_
 
 #: How long the confirmation link for a new address works.
 CONFIRMATION_VALID_FOR = timedelta(days=2)
@@ -79,7 +80,7 @@ def confirm_email_change(change, *, now=None):
     registration.email_key = email_key(change.new_email)
     change.confirmed_at = now
     capacity.record(
-        registration, registration.state, reason="E-mail address changed", actor="participant",
+        registration, registration.state, reason=N_("E-mail address changed"), actor="participant",
         from_state=registration.state,
     )
     db.session.flush()

@@ -26,6 +26,7 @@ from ..models import (
 from . import capacity, notices
 from .availability import changes_close_at, closes_at, registration_sessions
 from .errors import DomainError, ValidationFailed
+from ..taxonomy import N_
 
 PARTICIPANT = "participant"
 #: A reminder is not sent again within this time (a double click, a second try).
@@ -118,9 +119,9 @@ def register(event, data, *, locale="en", now=None):
     db.session.add(registration)
     db.session.flush()
     if policy.approval_mode == ApprovalMode.MODERATED:
-        capacity.record(registration, RegistrationState.PENDING, reason="Registered; awaiting approval", actor=PARTICIPANT)
+        capacity.record(registration, RegistrationState.PENDING, reason=N_("Registered; awaiting approval"), actor=PARTICIPANT)
     else:
-        capacity.place(policy, registration, reason="Registered", actor=PARTICIPANT, is_new=True)
+        capacity.place(policy, registration, reason=N_("Registered"), actor=PARTICIPANT, is_new=True)
     notices.registration_mail(registration, "confirmation")
     return Outcome(registration, created=True)
 
@@ -185,16 +186,16 @@ def change_sessions(registration, session_ids, *, now=None):
     for booking in registration.bookings:
         if booking.session_id in wanted:
             if booking.state == BookingState.CANCELLED:
-                capacity.set_booking_state(booking, BookingState.PENDING, reason="Session chosen again", actor=PARTICIPANT)
+                capacity.set_booking_state(booking, BookingState.PENDING, reason=N_("Session chosen again"), actor=PARTICIPANT)
                 changed = True
             wanted.pop(booking.session_id)
         elif booking.state != BookingState.CANCELLED:
-            capacity.set_booking_state(booking, BookingState.CANCELLED, reason="Session removed", actor=PARTICIPANT)
+            capacity.set_booking_state(booking, BookingState.CANCELLED, reason=N_("Session removed"), actor=PARTICIPANT)
             changed = True
     for session in wanted.values():
         booking = SessionBooking(session=session, state=BookingState.PENDING)
         registration.bookings.append(booking)
-        capacity.record(registration, BookingState.PENDING, reason="Session chosen", actor=PARTICIPANT, session=session)
+        capacity.record(registration, BookingState.PENDING, reason=N_("Session chosen"), actor=PARTICIPANT, session=session)
         changed = True
     db.session.flush()
     if registration.state == RegistrationState.CONFIRMED:
@@ -212,7 +213,7 @@ def cancel(registration, *, reason="", actor=PARTICIPANT, now=None):
         _check_changes_open(registration, now)
     elif not registration.is_active:
         raise InvalidState(_l("This registration is no longer active."))
-    capacity.release(policy, registration, RegistrationState.CANCELLED, reason=reason or "Cancelled", actor=actor)
+    capacity.release(policy, registration, RegistrationState.CANCELLED, reason=reason or N_("Cancelled"), actor=actor)
     notices.registration_mail(registration, "cancelled")
 
 
@@ -221,7 +222,7 @@ def approve(registration, *, actor):
     policy = capacity.lock_policy(registration.event)
     if registration.state != RegistrationState.PENDING:
         raise InvalidState(_l("Only a registration awaiting approval can be approved."))
-    capacity.place(policy, registration, reason="Approved", actor=actor)
+    capacity.place(policy, registration, reason=N_("Approved"), actor=actor)
     notices.registration_mail(registration, "approved")
 
 
