@@ -13,7 +13,7 @@
 
   function showCounts(c) {
     counts.textContent = counts.dataset.template
-      .replace("%(checked)s", c.checked_in).replace("%(expected)s", c.expected);
+      .replace("{checked}", c.checked_in).replace("{expected}", c.expected);
   }
 
   function el(tag, cls, text) {
