@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..models import RegistrationState
-from ..services import agenda, availability, badges, capacity, privacy, tokens
+from ..services import agenda, availability, badges, capacity, tokens
+from ..services import privacy as personal_data
 from ..services import email_change as email_changes
 from ..services import registration as registrations
 from ..services.errors import DomainError
@@ -241,7 +242,7 @@ def badge(token):
 def download_data(token):
     """Everything kept about this registration, as a JSON file."""
     registration = _own_registration(token)
-    body = json.dumps(privacy.export_data(registration), ensure_ascii=False, indent=2)
+    body = json.dumps(personal_data.export_data(registration), ensure_ascii=False, indent=2)
     return Response(body, content_type="application/json; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
 
@@ -253,7 +254,7 @@ def delete(token):
     form = ConfirmForm()
     if form.validate_on_submit():
         event = registration.event
-        privacy.delete_registration(registration)
+        personal_data.delete_registration(registration)
         db.session.commit()
         return render_template("registration/deleted.html", event=event)
     return _page("registration/delete.html", registration, token, form=form)
@@ -266,7 +267,7 @@ def participants(slug):
     if event.registration_policy is None:
         abort(404)
     return render_template("registration/participants.html", event=event,
-                           organisations=privacy.public_organisations(event))
+                           organisations=personal_data.public_organisations(event))
 
 
 @bp.route("/registrations/email/<token>", methods=["GET", "POST"])
