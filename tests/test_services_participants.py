@@ -178,3 +178,12 @@ def test_the_public_list_shows_only_organisations_that_agreed(open_event, make_p
     make_participant(open_event, organisation="listed  org", listed_publicly=True)
     make_participant(open_event, organisation="Secret Org", listed_publicly=False)
     assert privacy.public_organisations(open_event) == ["Listed Org"]
+
+
+def test_a_name_is_escaped_in_the_html_copy_and_plain_in_the_text(open_event, make_participant):
+    person = make_participant(open_event, first_name="<b>Ana</b>")
+    messages.send_message(open_event, Filters(), "Hello", "Welcome @@first_name@@", None)
+    copy = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "message"))
+    assert "Dear <b>Ana</b>," in copy.text_body
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in copy.html_body and "<b>Ana</b>" not in copy.html_body
+    assert person.reference in copy.text_body and person.reference in copy.html_body

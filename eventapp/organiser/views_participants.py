@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import badges, checkin, messages, recipients
+from ..services import audit, badges, checkin, messages, recipients
 from ..services.errors import DomainError
 from ..templating import local_time
 from .access import event_access
@@ -101,6 +101,8 @@ def _result_json(event, result):
 
 def _scan(event, text):
     result = checkin.check_in(event, text, actor=current_user)
+    if result.outcome == checkin.CHECKED_IN:
+        audit.record(current_user, "registration.checkin", event=event, target=result.registration.reference)
     db.session.commit()
     return _result_json(event, result)
 

@@ -5,13 +5,16 @@ message and the list of people it went to are kept as a log.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import groupby
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import render_template
-from flask_babel import force_locale
+from markupsafe import escape
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -45,19 +48,39 @@ def _check(subject, body):
         raise ValidationFailed(_l("Please write the message."))
 
 
-def _copy(registration, subject, body, manage_url, badge_url):
-    """The text and HTML of one person's copy; the caller sets their language."""
-    event = registration.event
+#: Stand-ins for each person's own values: the copy is rendered once per language, then filled in.
+FIELDS = ("first_name", "reference", "manage_url", "badge_url")
+_SLOT = re.compile("@@(" + "|".join(FIELDS) + ")@@")
+
+
+def _layout(event, subject, body, with_badge):
+    """The text and HTML of a copy with stand-ins for the person's values; the caller sets the language."""
+    slot = {name: f"@@{name}@@" for name in FIELDS}
     context = dict(
-        registration=registration,
+        registration=SimpleNamespace(first_name=slot["first_name"], reference=slot["reference"],
+                                     locale=str(get_locale())),
         event=event,
         subject=subject,
         body=body,
-        manage_url=manage_url,
-        badge_url=badge_url,
+        manage_url=slot["manage_url"],
+        badge_url=slot["badge_url"] if with_badge else None,
         event_url=mail.public_url("agenda.event", slug=event.slug),
     )
     return render_template("email/message.txt", **context), render_template("email/message.html", **context)
+
+
+def _fill(layout, values):
+    """One person's copy: their values in place of the stand-ins (escaped in the HTML)."""
+    text, html = layout
+    return (_SLOT.sub(lambda m: values[m.group(1)] or "", text),
+            _SLOT.sub(lambda m: str(escape(values[m.group(1)] or "")), html))
+
+
+def _copy(registration, subject, body, manage_url, badge_url):
+    """The text and HTML of one person's copy; the caller sets their language."""
+    layout = _layout(registration.event, subject, body, badge_url is not None)
+    return _fill(layout, dict(first_name=registration.first_name, reference=registration.reference,
+                              manage_url=manage_url, badge_url=badge_url))
 
 
 def preview_message(event, filters: Filters, subject, body, limit=10):
@@ -97,12 +120,16 @@ def send_message(event, filters: Filters, subject, body, actor, *, expected_coun
     by_locale = sorted(registrants, key=lambda r: r.locale or "en")
     for locale, group in groupby(by_locale, key=lambda r: r.locale or "en"):
         with force_locale(locale):
+            layouts = {with_badge: _layout(event, subject, body, with_badge) for with_badge in (False, True)}
             for registration in group:
                 token = issue_token(registration)
-                manage_url = mail.public_url("registration.manage", token=token)
-                badge_url = (mail.public_url("registration.badge", token=token)
-                             if registration.state == RegistrationState.CONFIRMED else None)
-                text, html = _copy(registration, subject, body, manage_url, badge_url)
+                confirmed = registration.state == RegistrationState.CONFIRMED
+                text, html = _fill(layouts[confirmed], dict(
+                    first_name=registration.first_name,
+                    reference=registration.reference,
+                    manage_url=mail.public_url("registration.manage", token=token),
+                    badge_url=mail.public_url("registration.badge", token=token) if confirmed else None,
+                ))
                 queued = mail.queue(registration.email, subject, text, html, kind=KIND,
                                     registration=registration, flush=False)
                 message.recipients.append(MessageRecipient(
