@@ -63,7 +63,7 @@ def find(event, text):
             return Result(WRONG_EVENT, registration if registration.event_id != event.id else None)
         return Result("", registration)
     by_reference = db.session.scalar(
-        sa.select(Registration).where(sa.func.upper(Registration.reference) == text.upper(),
+        sa.select(Registration).where(Registration.reference == text.upper(),
                                       Registration.erased_at.is_(None))
     )
     if by_reference is not None:
