@@ -164,3 +164,15 @@ def test_the_public_organisations_list_respects_consent(client, open_event, make
     page = client.get(f"/events/{open_event.slug}/participants")
     assert "Agreeing Ministry" in text(page) and "Discreet NGO" not in text(page)
     assert "First" not in text(page)  # no person's name
+
+
+def test_the_check_in_screen_sends_its_form_token_with_each_scan(app, client, open_event, organiser, make_participant):
+    person = make_participant(open_event)
+    organiser(open_event)
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = f"/manage/events/{open_event.id}/checkin"
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(url + "/scan", json={"q": person.reference}).status_code == 400
+    answer = client.post(url + "/scan", json={"q": person.reference}, headers={"X-CSRFToken": token})
+    assert answer.status_code == 200 and answer.get_json()["outcome"] == "checked_in"
