@@ -11,12 +11,14 @@ from .extensions import db
 from .models import Role
 
 users = AppGroup("users", help="Admin and organiser accounts.")
+registrations = AppGroup("registrations", help="People registered for events.")
 
 
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(mail)
     app.cli.add_command(users)
+    app.cli.add_command(registrations)
 
 
 def _stdin_is_terminal():
@@ -121,3 +123,23 @@ def send_mail(loop, interval, retry_failed):
             time.sleep(interval)
         except KeyboardInterrupt:
             return
+
+
+@registrations.command("purge")
+@click.option("--event", "slug", required=True, help="The event's web address name (slug).")
+@click.option("--older-than", "days", type=click.IntRange(min=0), required=True,
+              help="Only if the event ended at least this many days ago.")
+def purge_registrations(slug, days):
+    """Remove the personal data of a past event's registrations, keeping anonymous counts."""
+    from .services import privacy
+    from .services.errors import DomainError
+
+    event = privacy.event_by_slug(slug)
+    if event is None:
+        raise click.ClickException(f"No event with the slug {slug!r}.")
+    try:
+        erased = privacy.purge_event(event, days)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Personal data removed from {erased} registrations of {event.slug}; anonymous counts kept.")

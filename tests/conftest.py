@@ -475,3 +475,20 @@ def organiser(make_user, login):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def make_participant(app):
+    """Register a person through the registration service (as the form does) and commit."""
+    from eventapp.services.registration import register
+
+    def make(event, locale="en", **fields):
+        n = next(_counter)
+        data = dict(first_name=f"First{n}", last_name=f"Last{n}", email=f"person{n}@example.org",
+                    organisation=f"Organisation {n}", stakeholder_group="civil_society", country="CH")
+        data.update(fields)
+        registration = register(event, data, locale=locale).registration
+        db.session.commit()
+        return registration
+
+    return make

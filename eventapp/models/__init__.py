@@ -52,3 +52,4 @@ from .organiser import (  # noqa: F401
     event_organisers,
     event_people,
 )
+from .messages import Message, MessageRecipient  # noqa: F401

@@ -98,6 +98,9 @@ class Registration(db.Model):
     privacy_consent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     listed_publicly: so.Mapped[bool] = so.mapped_column(default=False)  #: organisation may appear in the public list
     locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="en")  #: language of the e-mails
+    checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: arrival at the venue
+    checked_in_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: personal data removed; counts kept
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -22,4 +22,7 @@ AUDIT_ACTION_LABELS = {
     "agenda.import": _l("Agenda imported"),
     "agenda.discard": _l("Unpublished changes discarded"),
     "agenda.publish": _l("Agenda revision published"),
+    "message.send": _l("Message sent to registrants"),
+    "registration.checkin": _l("Participant checked in"),
+    "registrations.purge": _l("Personal data of registrations removed"),
 }

@@ -1,6 +1,9 @@
 """Registering, the participant's own page, the "lost your link?" form and the privacy notice."""
+import json
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -15,7 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..services import agenda, availability, capacity, tokens
+from ..models import RegistrationState
+from ..services import agenda, availability, badges, capacity, tokens
+from ..services import privacy as personal_data
 from ..services import email_change as email_changes
 from ..services import registration as registrations
 from ..services.errors import DomainError
@@ -32,7 +37,7 @@ def _limit(name):
 def keep_links_private(response):
     """Manage links are secrets: never sent on as a Referer, never cached."""
     response.headers["Referrer-Policy"] = "no-referrer"
-    if request.endpoint != "registration.privacy":
+    if request.endpoint not in ("registration.privacy", "registration.participants"):
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -222,6 +227,47 @@ def cancel(token):
             flash(_("Your registration is cancelled. An e-mail confirms it."), "success")
         return redirect(url_for(".manage", token=token))
     return _page("registration/cancel.html", registration, token, form=form)
+
+
+@bp.route("/registrations/<token>/badge")
+def badge(token):
+    """The participant's badge with its check-in QR code, once their place is confirmed."""
+    registration = _own_registration(token)
+    if registration.state != RegistrationState.CONFIRMED:
+        return redirect(url_for(".manage", token=token))
+    return _page("registration/badge.html", registration, token, badge=badges.badge(registration))
+
+
+@bp.route("/registrations/<token>/data.json")
+def download_data(token):
+    """Everything kept about this registration, as a JSON file."""
+    registration = _own_registration(token)
+    body = json.dumps(personal_data.export_data(registration), ensure_ascii=False, indent=2)
+    return Response(body, content_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
+
+
+@bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
+def delete(token):
+    """Ask once more, then delete the registration and the personal data it holds."""
+    registration = _own_registration(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        event = registration.event
+        personal_data.delete_registration(registration)
+        db.session.commit()
+        return render_template("registration/deleted.html", event=event)
+    return _page("registration/delete.html", registration, token, form=form)
+
+
+@bp.route("/events/<slug>/participants")
+def participants(slug):
+    """The organisations taking part, only those whose participants agreed to be listed."""
+    event = agenda.published_event_or_404(slug)
+    if event.registration_policy is None:
+        abort(404)
+    return render_template("registration/participants.html", event=event,
+                           organisations=personal_data.public_organisations(event))
 
 
 @bp.route("/registrations/email/<token>", methods=["GET", "POST"])

@@ -43,8 +43,8 @@ def public_url(endpoint, **values):
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def queue(recipient, subject, text, html, *, kind, registration=None, attachments=()):
-    """Add an e-mail to the outbox, in the caller's transaction."""
+def queue(recipient, subject, text, html, *, kind, registration=None, attachments=(), flush=True):
+    """Add an e-mail to the outbox, in the caller's transaction (flush=False: many at once, flushed later)."""
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     message = OutboxMessage(
         kind=kind,
@@ -61,7 +61,8 @@ def queue(recipient, subject, text, html, *, kind, registration=None, attachment
         ],
     )
     db.session.add(message)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return message
 
 

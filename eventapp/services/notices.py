@@ -88,6 +88,8 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
             position=waitlist_position(registration),
             bookings=[b for b in registration.bookings if b.state != BookingState.CANCELLED],
             manage_url=mail.public_url("registration.manage", token=token) if token else None,
+            badge_url=(mail.public_url("registration.badge", token=token)
+                       if token and registration.state == RegistrationState.CONFIRMED else None),
             event_url=mail.public_url("agenda.event", slug=event.slug),
         )
         context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
