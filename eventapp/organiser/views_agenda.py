@@ -76,6 +76,7 @@ def publish_agenda(event):
             revision = revisions.publish_revision(event, form.label.data, form.is_final.data == "final", current_user,
                                                   expected=form.fingerprint.data or None)
         except DomainError as exc:
+            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             db.session.commit()

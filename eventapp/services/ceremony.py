@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import CeremonyItem, CeremonyItemKind, utcnow
+from ..models import AwardCategory, AwardEntry, CeremonyItem, CeremonyItemKind, EntryStatus, utcnow
+from . import awards
 from .awards_manage import clean_text
 from .errors import DomainError, ValidationFailed
 
@@ -35,31 +36,58 @@ def session_window(session):
 def check_item(programme, *, session, kind, starts_at, ends_at, category=None):
     """Refuse an item that is not inside its session, or links what it may not."""
     if session is None or session.event_id != programme.event_id:
-        raise DomainError(_("Choose a session of this event's agenda."))
+        raise DomainError(_("Choose a session of this event's agenda."), field="session")
     if kind not in CeremonyItemKind.ALL:
-        raise ValidationFailed(_("Choose a kind of item from the list."))
+        raise ValidationFailed(_("Choose a kind of item from the list."), field="kind")
     if category is not None:
         if kind != CeremonyItemKind.CATEGORY:
-            raise DomainError(_("Only the presentation of a category can be linked to a category."))
+            raise DomainError(_("Only the presentation of a category can be linked to a category."),
+                              field="category")
         if category.programme_id != programme.id:
-            raise DomainError(_("Choose a category of this awards programme."))
+            raise DomainError(_("Choose a category of this awards programme."), field="category")
     if starts_at is None or ends_at is None:
-        raise ValidationFailed(_("Give the item a start and an end time."))
+        raise ValidationFailed(_("Give the item a start and an end time."),
+                               field="starts_at" if starts_at is None else "ends_at")
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise ValidationFailed(_("The start and end times need a time zone."))
+        raise ValidationFailed(_("The start and end times need a time zone."), field="starts_at")
     if ends_at <= starts_at:
-        raise ValidationFailed(_("The item must end after it starts."))
+        raise ValidationFailed(_("The item must end after it starts."), field="ends_at")
     if starts_at < session.starts_at or ends_at > session.ends_at:
         raise DomainError(
             _("The item must take place inside the session “%(session)s”, %(window)s.",
-              session=session.title, window=session_window(session))
+              session=session.title, window=session_window(session)),
+            field="starts_at" if starts_at < session.starts_at else "ends_at",
         )
+
+
+def check_title_keeps_results_secret(programme, title):
+    """Refuse, while the results are under embargo, a title naming a winning or commended entry.
+
+    The running order is public (page and calendar feed) before the results are: an item called
+    "Award to <winner>" would give the result away.
+    """
+    if awards.results_released(programme):
+        return
+    results = db.session.scalars(
+        sa.select(AwardEntry.title)
+        .join(AwardCategory, AwardCategory.id == AwardEntry.category_id)
+        .where(AwardCategory.programme_id == programme.id, AwardEntry.status.in_(EntryStatus.RESULTS))
+    ).all()
+    lowered = title.casefold()
+    for entry_title in results:
+        if len(entry_title.strip()) >= 3 and entry_title.strip().casefold() in lowered:
+            raise DomainError(
+                _("The running order is public before the results are: a title may not name the winning or "
+                  "commended entry “%(entry)s” until the results are released.", entry=entry_title.strip()),
+                field="title",
+            )
 
 
 def create_ceremony_item(programme, *, session, title, kind, starts_at, ends_at,
                          category=None, is_sample=False):
     """Add an item to the running order, inside the agenda session it takes place in."""
     title = clean_text(title, "title", _l("The title"), required=True)
+    check_title_keeps_results_secret(programme, title)
     check_item(programme, session=session, kind=kind, starts_at=starts_at, ends_at=ends_at,
                category=category)
     item = CeremonyItem(
@@ -97,6 +125,8 @@ def update_ceremony_item(item, **values):
         raise TypeError(f"unknown ceremony item fields: {sorted(unknown)}")
     if "title" in values:
         values["title"] = clean_text(values["title"], "title", _l("The title"), required=True)
+        if values["title"] != item.title:
+            check_title_keeps_results_secret(item.programme, values["title"])
     merged = {key: values.get(key, getattr(item, key)) for key in ITEM_FIELDS}
     check_item(item.programme, session=merged["session"], kind=merged["kind"],
                starts_at=merged["starts_at"], ends_at=merged["ends_at"], category=merged["category"])
