@@ -56,7 +56,7 @@ def check_item(programme, *, session, kind, starts_at, ends_at, category=None):
         raise DomainError(
             _("The item must take place inside the session “%(session)s”, %(window)s.",
               session=session.title, window=session_window(session)),
-            field="starts_at" if starts_at < session.starts_at else "ends_at",
+            field="starts_at" if not session.starts_at <= starts_at < session.ends_at else "ends_at",
         )
 
 
