@@ -183,3 +183,25 @@ def test_items_are_in_the_events_zone_in_summer_and_winter(client, make_event, m
     cal, vcal = parse(response.get_data())
     assert utc_times(cal)["Welcome 9"][0] == datetime(2030, 3, 9, 23, 0, tzinfo=UTC)
     assert vobject_utc_times(vcal)["Welcome 10"][0] == datetime(2030, 3, 10, 22, 0, tzinfo=UTC)
+
+
+def test_the_feed_reads_a_long_running_order_with_a_constant_number_of_queries(
+        client, make_event, make_session, make_programme, make_category, make_entry, count_queries):
+    counts = []
+    for n in (2, 30):
+        event = make_event()
+        session = make_session(event, title="Ceremony", ends_at=event.starts_at + timedelta(hours=8))
+        programme = make_programme(event, is_released=True)
+        for c in range(n):
+            category = make_category(programme)
+            make_entry(category, status="winner")
+            ceremony.create_ceremony_item(programme, session=session, title=f"Category {c}", kind="category",
+                                          category=category, starts_at=session.starts_at + timedelta(minutes=c),
+                                          ends_at=session.starts_at + timedelta(minutes=c + 1))
+        db.session.commit()
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(f"/events/{event.slug}/awards/ceremony.ics")
+        assert response.status_code == 200 and response.get_data(as_text=True).count("(Winner)") == n
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6, counts
