@@ -353,6 +353,8 @@ def test_publishing_a_revision_that_moves_the_ceremony_session_moves_its_items(c
     from tests.test_organiser_publish import form_of
 
     client.post(f"{base}/sessions/{draft.id}/edit", data=form_of(draft, ends_at="2030-05-06T16:15"))
+    preview = text(client.get(f"{base}/agenda/publish"))
+    assert "Warnings The running-order item “Announcement of the winners” would no longer fit" in preview
     response = client.post(f"{base}/agenda/publish", data={"label": "Shorter", "is_final": "final"})
     assert response.status_code == 200
     assert "“Announcement of the winners” would no longer fit inside the session" in text(response)

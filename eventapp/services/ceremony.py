@@ -153,20 +153,27 @@ def items_of_session(session):
     ).all()
 
 
+def items_that_would_not_fit(session, starts_at, ends_at):
+    """Refusals for the items of a session that would leave it if it moved to these times."""
+    delta = starts_at - session.starts_at
+    return [
+        _("The running-order item “%(item)s” would no longer fit inside the session. "
+          "Shorten or move the item first.", item=item.title)
+        for item in items_of_session(session)
+        if item.starts_at + delta < starts_at or item.ends_at + delta > ends_at
+    ]
+
+
 def reschedule_session_items(session, starts_at, ends_at):
     """Before a session moves to new times: move its items with it, or refuse if one would not fit.
 
     Items keep their offset from the session's start. Call this, then change the session.
     """
+    problems = items_that_would_not_fit(session, starts_at, ends_at)
+    if problems:
+        raise DomainError(problems[0])
     delta = starts_at - session.starts_at
     items = items_of_session(session)
-    for item in items:
-        new_start, new_end = item.starts_at + delta, item.ends_at + delta
-        if new_start < starts_at or new_end > ends_at:
-            raise DomainError(
-                _("The running-order item “%(item)s” would no longer fit inside the session. "
-                  "Shorten or move the item first.", item=item.title)
-            )
     if delta:
         for item in items:
             item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta

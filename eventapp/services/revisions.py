@@ -144,6 +144,17 @@ def move_ceremony_items(published, drafts):
             ceremony.reschedule_session_items(item, draft.starts_at, draft.ends_at)
 
 
+def ceremony_warnings(event, drafts):
+    """What publishing these drafts would refuse: awards running-order items that would not fit."""
+    published = {item.id: item for item in event_sessions(event)}
+    warnings = []
+    for draft in drafts:
+        item = published.get(draft.session_id)
+        if item is not None and (item.starts_at, item.ends_at) != (draft.starts_at, draft.ends_at):
+            warnings += ceremony.items_that_would_not_fit(item, draft.starts_at, draft.ends_at)
+    return warnings
+
+
 def notify_registrants(event, changes):
     """E-mail each registrant booked on a changed session one summary of the changes concerning them.
 
