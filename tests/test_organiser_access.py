@@ -42,6 +42,22 @@ ROUTES = {
     "organiser.checkin_desk": "event",
     "organiser.checkin_scan": "event",
     "organiser.checkin_counts": "event",
+    "organiser.awards_overview": "event",
+    "organiser.edit_awards": "event",
+    "organiser.release_awards": "event",
+    "organiser.export_award_entries": "event",
+    "organiser.new_award_category": "event",
+    "organiser.edit_award_category": "event",
+    "organiser.delete_award_category": "event",
+    "organiser.move_award_category": "event",
+    "organiser.award_entries": "event",
+    "organiser.new_award_entry": "event",
+    "organiser.edit_award_entry": "event",
+    "organiser.delete_award_entry": "event",
+    "organiser.award_ceremony": "event",
+    "organiser.new_ceremony_item": "event",
+    "organiser.edit_ceremony_item": "event",
+    "organiser.delete_ceremony_item": "event",
     "organiser.users": "admin",
     "organiser.new_user": "admin",
     "organiser.edit_user": "admin",
@@ -91,14 +107,34 @@ def world(app, make_event, make_user, make_session, make_person, make_room):
         "other_organiser": make_user(events=[theirs]),
     }
     drafts = {e.id: db.session.scalar(db.select(DraftSession).filter_by(event_id=e.id)) for e in (mine, theirs)}
+    awards = {e.id: _awards(e) for e in (mine, theirs)}
+    db.session.commit()
     values = {
         "event_id": mine.id,
         "draft_id": drafts[mine.id].id,
         "person_id": drafts[mine.id].speakers[0].person_id,
         "user_id": users["organiser"].id,
         "fmt": "csv",
+        "category_id": awards[mine.id]["category"].id,
+        "entry_id": awards[mine.id]["entry"].id,
+        "item_id": awards[mine.id]["item"].id,
     }
-    return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts}
+    return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts, "awards": awards}
+
+
+def _awards(event):
+    """An awards programme with a category, a secret winner and a running-order item."""
+    from datetime import timedelta
+
+    from eventapp.services import awards_manage, ceremony
+
+    programme = awards_manage.create_programme(event, title=f"Awards of {event.title}")
+    category = awards_manage.create_category(programme, name=f"Category of {event.title}")
+    entry = awards_manage.create_entry(category, title=f"Secret winner of {event.title}", status="winner")
+    session = event.sessions[0]
+    item = ceremony.create_ceremony_item(programme, session=session, title="Welcome", kind="welcome",
+                                         starts_at=session.starts_at, ends_at=session.starts_at + timedelta(minutes=5))
+    return {"programme": programme, "category": category, "entry": entry, "item": item}
 
 
 def url_for_rule(app, endpoint, values):
@@ -137,6 +173,7 @@ def test_access_to_every_manage_route(app, client, login, world, endpoint, metho
     if refused:
         assert response.status_code == (403 if scope == "admin" else 404)
         assert "secret-title" not in body and "Speaker of Event Alpha" not in body
+        assert "Secret winner" not in body
         return
     if endpoint == "organiser.logout":
         assert response.status_code == 302 and location == "/manage/login"

@@ -22,12 +22,15 @@ def calendar_response(
     attachment=False,
     private=False,
     max_age=PUBLIC_MAX_AGE,
+    revalidate=False,
 ):
     """A text/calendar response with ETag and Last-Modified, answering 304 when the client is current.
 
     `private`: for personal feeds (a registrant's), which shared caches must not keep and
     search engines must not index. `attachment`: ask browsers to save the file rather than
     open it. `last_modified`: the newest change among what the calendar shows (UTC).
+    `revalidate`: public, but caches must ask every time (ETag makes that cheap), for a feed
+    that changes at a moment no edit marks, such as an awards release time.
     """
     response = current_app.response_class(body, mimetype="text/calendar")
     response.set_etag(calendar_etag(body))
@@ -39,7 +42,10 @@ def calendar_response(
     else:
         make_cookie_free()
         response.cache_control.public = True
-        response.cache_control.max_age = max_age
+        if revalidate:
+            response.cache_control.no_cache = True
+        else:
+            response.cache_control.max_age = max_age
     if filename:
         kind = "attachment" if attachment else "inline"
         response.headers["Content-Disposition"] = f'{kind}; filename="{filename}"'

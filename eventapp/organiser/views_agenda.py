@@ -70,12 +70,14 @@ def publish_agenda(event):
     drafts = working_copy.draft_sessions(event)
     pending = revisions.pending_changes(event, drafts)
     warnings = [working_copy.clash_message(c, event.timezone) for c in working_copy.clashes(drafts)]
+    warnings += revisions.ceremony_warnings(event, drafts)
     form = PublishForm(data={"label": event.agenda_label, "is_final": "final" if event.agenda_is_final else "draft"})
     if form.validate_on_submit():
         try:
             revision = revisions.publish_revision(event, form.label.data, form.is_final.data == "final", current_user,
                                                   expected=form.fingerprint.data or None)
         except DomainError as exc:
+            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             db.session.commit()

@@ -24,16 +24,17 @@ def clean_text(value, field, label, *, required=False):
     """The value stripped, refused when required and empty or longer than its column."""
     value = (value or "").strip()
     if required and not value:
-        raise ValidationFailed(_("%(field)s is required.", field=label))
+        raise ValidationFailed(_("%(field)s is required.", field=label), field=field)
     limit = LIMITS.get(field)
     if limit and len(value) > limit:
-        raise ValidationFailed(_("%(field)s must be at most %(n)d characters.", field=label, n=limit))
+        raise ValidationFailed(_("%(field)s must be at most %(n)d characters.", field=label, n=limit),
+                               field=field)
     return value
 
 
 def _aware(value, label):
     if value is not None and value.tzinfo is None:
-        raise ValidationFailed(_("%(field)s needs a time zone.", field=label))
+        raise ValidationFailed(_("%(field)s needs a time zone.", field=label), field="release_at")
     return value
 
 
@@ -44,7 +45,8 @@ def checked_link(url):
         return ""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
-        raise ValidationFailed(_("The link must be a web address starting with http:// or https://."))
+        raise ValidationFailed(_("The link must be a web address starting with http:// or https://."),
+                               field="link_url")
     return url
 
 
@@ -129,10 +131,11 @@ def _checked_slug(programme, slug, category=None):
     slug = clean_text(slug, "slug", _l("The address"), required=True).lower()
     if not SLUG_RE.match(slug):
         raise ValidationFailed(
-            _("The address may hold lower-case letters, digits and single hyphens only.")
+            _("The address may hold lower-case letters, digits and single hyphens only."), field="slug"
         )
     if _slug_taken(programme, slug, category):
-        raise DomainError(_("Another category of this programme already uses the address “%(slug)s”.", slug=slug))
+        raise DomainError(_("Another category of this programme already uses the address “%(slug)s”.", slug=slug),
+                          field="slug")
     return slug
 
 
@@ -201,7 +204,7 @@ def delete_category(category):
 
 def _checked_status(status):
     if status not in EntryStatus.ALL:
-        raise ValidationFailed(_("Choose a status from the list."))
+        raise ValidationFailed(_("Choose a status from the list."), field="status")
     return status
 
 

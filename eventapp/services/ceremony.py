@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import CeremonyItem, CeremonyItemKind, utcnow
+from ..models import AwardCategory, AwardEntry, CeremonyItem, CeremonyItemKind, EntryStatus, utcnow
+from . import awards
 from .awards_manage import clean_text
 from .errors import DomainError, ValidationFailed
 
@@ -35,31 +36,58 @@ def session_window(session):
 def check_item(programme, *, session, kind, starts_at, ends_at, category=None):
     """Refuse an item that is not inside its session, or links what it may not."""
     if session is None or session.event_id != programme.event_id:
-        raise DomainError(_("Choose a session of this event's agenda."))
+        raise DomainError(_("Choose a session of this event's agenda."), field="session")
     if kind not in CeremonyItemKind.ALL:
-        raise ValidationFailed(_("Choose a kind of item from the list."))
+        raise ValidationFailed(_("Choose a kind of item from the list."), field="kind")
     if category is not None:
         if kind != CeremonyItemKind.CATEGORY:
-            raise DomainError(_("Only the presentation of a category can be linked to a category."))
+            raise DomainError(_("Only the presentation of a category can be linked to a category."),
+                              field="category")
         if category.programme_id != programme.id:
-            raise DomainError(_("Choose a category of this awards programme."))
+            raise DomainError(_("Choose a category of this awards programme."), field="category")
     if starts_at is None or ends_at is None:
-        raise ValidationFailed(_("Give the item a start and an end time."))
+        raise ValidationFailed(_("Give the item a start and an end time."),
+                               field="starts_at" if starts_at is None else "ends_at")
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise ValidationFailed(_("The start and end times need a time zone."))
+        raise ValidationFailed(_("The start and end times need a time zone."), field="starts_at")
     if ends_at <= starts_at:
-        raise ValidationFailed(_("The item must end after it starts."))
+        raise ValidationFailed(_("The item must end after it starts."), field="ends_at")
     if starts_at < session.starts_at or ends_at > session.ends_at:
         raise DomainError(
             _("The item must take place inside the session “%(session)s”, %(window)s.",
-              session=session.title, window=session_window(session))
+              session=session.title, window=session_window(session)),
+            field="starts_at" if not session.starts_at <= starts_at < session.ends_at else "ends_at",
         )
+
+
+def check_title_keeps_results_secret(programme, title):
+    """Refuse, while the results are under embargo, a title naming a winning or commended entry.
+
+    The running order is public (page and calendar feed) before the results are: an item called
+    "Award to <winner>" would give the result away.
+    """
+    if awards.results_released(programme):
+        return
+    results = db.session.scalars(
+        sa.select(AwardEntry.title)
+        .join(AwardCategory, AwardCategory.id == AwardEntry.category_id)
+        .where(AwardCategory.programme_id == programme.id, AwardEntry.status.in_(EntryStatus.RESULTS))
+    ).all()
+    lowered = title.casefold()
+    for entry_title in results:
+        if len(entry_title.strip()) >= 3 and entry_title.strip().casefold() in lowered:
+            raise DomainError(
+                _("The running order is public before the results are: a title may not name the winning or "
+                  "commended entry “%(entry)s” until the results are released.", entry=entry_title.strip()),
+                field="title",
+            )
 
 
 def create_ceremony_item(programme, *, session, title, kind, starts_at, ends_at,
                          category=None, is_sample=False):
     """Add an item to the running order, inside the agenda session it takes place in."""
     title = clean_text(title, "title", _l("The title"), required=True)
+    check_title_keeps_results_secret(programme, title)
     check_item(programme, session=session, kind=kind, starts_at=starts_at, ends_at=ends_at,
                category=category)
     item = CeremonyItem(
@@ -97,6 +125,8 @@ def update_ceremony_item(item, **values):
         raise TypeError(f"unknown ceremony item fields: {sorted(unknown)}")
     if "title" in values:
         values["title"] = clean_text(values["title"], "title", _l("The title"), required=True)
+        if values["title"] != item.title:
+            check_title_keeps_results_secret(item.programme, values["title"])
     merged = {key: values.get(key, getattr(item, key)) for key in ITEM_FIELDS}
     check_item(item.programme, session=merged["session"], kind=merged["kind"],
                starts_at=merged["starts_at"], ends_at=merged["ends_at"], category=merged["category"])
@@ -123,20 +153,27 @@ def items_of_session(session):
     ).all()
 
 
+def items_that_would_not_fit(session, starts_at, ends_at):
+    """Refusals for the items of a session that would leave it if it moved to these times."""
+    delta = starts_at - session.starts_at
+    return [
+        _("The running-order item “%(item)s” would no longer fit inside the session. "
+          "Shorten or move the item first.", item=item.title)
+        for item in items_of_session(session)
+        if item.starts_at + delta < starts_at or item.ends_at + delta > ends_at
+    ]
+
+
 def reschedule_session_items(session, starts_at, ends_at):
     """Before a session moves to new times: move its items with it, or refuse if one would not fit.
 
     Items keep their offset from the session's start. Call this, then change the session.
     """
+    problems = items_that_would_not_fit(session, starts_at, ends_at)
+    if problems:
+        raise DomainError(problems[0])
     delta = starts_at - session.starts_at
     items = items_of_session(session)
-    for item in items:
-        new_start, new_end = item.starts_at + delta, item.ends_at + delta
-        if new_start < starts_at or new_end > ends_at:
-            raise DomainError(
-                _("The running-order item “%(item)s” would no longer fit inside the session. "
-                  "Shorten or move the item first.", item=item.title)
-            )
     if delta:
         for item in items:
             item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta

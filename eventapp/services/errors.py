@@ -2,9 +2,17 @@
 
 
 class DomainError(Exception):
-    """A rule refused the action; the message is written for the person who tried it."""
+    """A rule refused the action; the message is written for the person who tried it.
+
+    `field`: the name of the input the refusal is about, when there is one, so that a form can
+    show the message beside that input.
+    """
 
     status_code = 400
+
+    def __init__(self, *args, field=None):
+        super().__init__(*args)
+        self.field = field
 
 
 class NotFound(DomainError):

@@ -261,6 +261,11 @@ def _serialise(data: CalendarData) -> bytes:
     return render_calendar(data).to_ical()
 
 
+def serialise(data: CalendarData) -> bytes:
+    """The bytes of calendar values built elsewhere (e.g. the awards ceremony's running order)."""
+    return _serialise(data)
+
+
 def calendar_bytes(event, sessions, **options) -> bytes:
     """The calendar as bytes (UTF-8, CRLF line ends, lines folded at 75 octets); same options."""
     return _serialise(calendar_data(event, sessions, **options))

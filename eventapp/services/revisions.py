@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import AgendaRevision, Event, EventSession, SessionStatus
-from . import audit
+from . import audit, ceremony
 from .agenda import event_sessions
 from .errors import ValidationFailed
 from .sessions import update_session
@@ -98,6 +98,7 @@ def publish_revision(event, label, is_final, actor, expected=None):
     if expected is not None and expected != fingerprint(changes):
         raise ValidationFailed(_("The working copy changed since this preview was shown: check the changes below, then publish again."))
     published = {item.id: item for item in event_sessions(event)}
+    move_ceremony_items(published, drafts)
     for draft in drafts:
         if draft.session_id is None and draft.is_cancelled:
             continue  # never shown, so nothing to announce as cancelled
@@ -129,6 +130,29 @@ def publish_revision(event, label, is_final, actor, expected=None):
                  details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
     notify_registrants(event, changes)
     return revision
+
+
+def move_ceremony_items(published, drafts):
+    """Awards running-order items move with the session they take place in, keeping their offset.
+
+    Runs before any session changes; a session shortened so that an item no longer fits refuses
+    the publication with a message naming the item (the caller rolls back).
+    """
+    for draft in drafts:
+        item = published.get(draft.session_id)
+        if item is not None and (item.starts_at, item.ends_at) != (draft.starts_at, draft.ends_at):
+            ceremony.reschedule_session_items(item, draft.starts_at, draft.ends_at)
+
+
+def ceremony_warnings(event, drafts):
+    """What publishing these drafts would refuse: awards running-order items that would not fit."""
+    published = {item.id: item for item in event_sessions(event)}
+    warnings = []
+    for draft in drafts:
+        item = published.get(draft.session_id)
+        if item is not None and (item.starts_at, item.ends_at) != (draft.starts_at, draft.ends_at):
+            warnings += ceremony.items_that_would_not_fit(item, draft.starts_at, draft.ends_at)
+    return warnings
 
 
 def notify_registrants(event, changes):
