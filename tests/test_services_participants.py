@@ -49,6 +49,16 @@ def test_a_message_is_queued_once_per_person_with_their_own_link_and_logged(open
     assert all(r.outbox_message is not None for r in message.recipients)
 
 
+def test_text_an_organiser_writes_is_never_taken_for_a_persons_value(open_event, make_participant, make_user):
+    person = make_participant(open_event)
+    body = "Reply with @@first_name@@ and @@manage_url@@ in the subject line."
+    messages.send_message(open_event, Filters(), "Practical information", body, make_user())
+    db.session.commit()
+    mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "message"))
+    assert body in mail.text_body and person.first_name in mail.text_body
+    assert "@@first_name@@ and @@manage_url@@" in mail.html_body
+
+
 def test_a_message_refuses_when_the_set_changed_since_the_preview(open_event, make_participant, make_user):
     make_participant(open_event)
     preview = messages.preview_message(open_event, Filters(), "Hello", "Text")

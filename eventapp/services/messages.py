@@ -6,6 +6,7 @@ message and the list of people it went to are kept as a log.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from itertools import groupby
 from types import SimpleNamespace
@@ -49,13 +50,14 @@ def _check(subject, body):
 
 
 #: Stand-ins for each person's own values: the copy is rendered once per language, then filled in.
+#: Each rendering draws a fresh random marker, so no text an organiser writes can act as a stand-in.
 FIELDS = ("first_name", "reference", "manage_url", "badge_url")
-_SLOT = re.compile("@@(" + "|".join(FIELDS) + ")@@")
 
 
 def _layout(event, subject, body, with_badge):
     """The text and HTML of a copy with stand-ins for the person's values; the caller sets the language."""
-    slot = {name: f"@@{name}@@" for name in FIELDS}
+    marker = secrets.token_hex(8)
+    slot = {name: f"@@{marker}:{name}@@" for name in FIELDS}
     context = dict(
         registration=SimpleNamespace(first_name=slot["first_name"], reference=slot["reference"],
                                      locale=str(get_locale())),
@@ -66,14 +68,15 @@ def _layout(event, subject, body, with_badge):
         badge_url=slot["badge_url"] if with_badge else None,
         event_url=mail.public_url("agenda.event", slug=event.slug),
     )
-    return render_template("email/message.txt", **context), render_template("email/message.html", **context)
+    pattern = re.compile(f"@@{marker}:(" + "|".join(FIELDS) + ")@@")
+    return render_template("email/message.txt", **context), render_template("email/message.html", **context), pattern
 
 
 def _fill(layout, values):
     """One person's copy: their values in place of the stand-ins (escaped in the HTML)."""
-    text, html = layout
-    return (_SLOT.sub(lambda m: values[m.group(1)] or "", text),
-            _SLOT.sub(lambda m: str(escape(values[m.group(1)] or "")), html))
+    text, html, pattern = layout
+    return (pattern.sub(lambda m: values[m.group(1)] or "", text),
+            pattern.sub(lambda m: str(escape(values[m.group(1)] or "")), html))
 
 
 def _copy(registration, subject, body, manage_url, badge_url):
