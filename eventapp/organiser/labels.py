@@ -22,4 +22,13 @@ AUDIT_ACTION_LABELS = {
     "agenda.import": _l("Agenda imported"),
     "agenda.discard": _l("Unpublished changes discarded"),
     "agenda.publish": _l("Agenda revision published"),
+    "registration.approve": _l("Registration approved"),
+    "registration.decline": _l("Registration declined"),
+    "registration.cancel": _l("Registration cancelled by the organisers"),
+    "registration.promote": _l("Registration moved from the waiting list"),
+    "registration.update": _l("Registration details corrected"),
+    "registrations.bulk_approve": _l("Registrations approved in bulk"),
+    "registrations.bulk_decline": _l("Registrations declined in bulk"),
+    "registration.policy": _l("Registration settings changed"),
+    "session.capacity": _l("Session places changed"),
 }

@@ -86,4 +86,4 @@ def change_password():
     return render_template("organiser/password.html", form=form)
 
 
-from . import views_agenda, views_events, views_sessions, views_users  # noqa: E402,F401  (routes on bp)
+from . import views_agenda, views_desk, views_desk_settings, views_events, views_sessions, views_users  # noqa: E402,F401  (routes on bp)
