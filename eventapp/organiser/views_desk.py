@@ -68,8 +68,11 @@ def desk_bulk(event):
     desk_filter = desk_service.DeskFilter.from_args(request.values)
     action = request.values.get("action", "")
     if action not in desk_actions.BULK_ACTIONS:
-        flash(_("Choose an action for the selection."), "error")
-        return redirect(url_for(".desk", event_id=event.id, **desk_filter.to_args()))
+        if request.method == "POST":
+            flash(_("Choose an action for the selection."), "error")
+            return redirect(url_for(".desk", event_id=event.id, **desk_filter.to_args()))
+        return render_template("organiser/desk_bulk.html", event=event, f=desk_filter, action=None,
+                               total=desk_service.count(event, desk_filter))
     plan = desk_actions.plan_bulk(event, desk_filter, action)
     form = BulkForm(data={"action": action, "expected": plan.count})
     if form.validate_on_submit():
