@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..i18n import PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS, country_name
+from ..i18n import PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS, country_choices
 from ..models import BookingState, EventSession, Registration, SessionBooking
 from . import desk
 from .local_times import to_local
@@ -72,6 +73,12 @@ def rows(event, desk_filter, columns):
     columns = chosen_columns(columns)
     titles = _session_titles(event, desk_filter) if "sessions" in columns else {}
     registrations = db.session.scalars(desk.query(event, desk_filter)).all()
+    # Labels translated once, not once per row.
+    groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
+    modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
+    states = {k: str(v) for k, v in REGISTRATION_STATE_LABELS.items()}
+    countries = dict(country_choices())
+    zone = ZoneInfo(event.timezone)
     getters = {
         "reference": lambda r: r.reference,
         "first_name": lambda r: r.first_name,
@@ -79,12 +86,12 @@ def rows(event, desk_filter, columns):
         "email": lambda r: r.email,
         "organisation": lambda r: r.organisation,
         "job_title": lambda r: r.job_title,
-        "stakeholder_group": lambda r: str(STAKEHOLDER_GROUP_LABELS.get(r.stakeholder_group, r.stakeholder_group)),
-        "country": lambda r: country_name(r.country_code),
-        "mode": lambda r: str(PARTICIPATION_MODE_LABELS.get(r.mode, r.mode)),
-        "state": lambda r: str(REGISTRATION_STATE_LABELS.get(r.state, r.state)),
+        "stakeholder_group": lambda r: groups.get(r.stakeholder_group, r.stakeholder_group),
+        "country": lambda r: countries.get(r.country_code, r.country_code),
+        "mode": lambda r: modes.get(r.mode, r.mode),
+        "state": lambda r: states.get(r.state, r.state),
         "sessions": lambda r: "; ".join(titles.get(r.id, [])),
-        "registered_at": lambda r: to_local(r.created_at, event.timezone).strftime("%Y-%m-%d %H:%M"),
+        "registered_at": lambda r: to_local(r.created_at, zone).strftime("%Y-%m-%d %H:%M"),
         "accessibility_needs": lambda r: r.accessibility_needs,
         "dietary_requirements": lambda r: r.dietary_requirements,
         "language": lambda r: r.locale,
