@@ -270,6 +270,7 @@ def test_figures_count_by_state_group_country_mode_session_and_day(open_event, m
     assert figures.by_country == [("SN", 2), ("CH", 1)]  # active registrations only
     assert figures.by_group == [("civil_society", 2), ("academia", 1)]
     assert figures.by_mode == {"in_person": 3}
+    assert (figures.confirmed_by_mode, figures.waitlisted_by_mode) == ({"in_person": 2, "online": 0}, {"in_person": 1, "online": 0})
     assert figures.places_left == {"in_person": 8}
     [places] = figures.sessions
     assert (places.capacity, places.confirmed, places.waitlisted, places.left) == (5, 1, 0, 4)

@@ -43,6 +43,8 @@ class Figures:
     by_group: list  #: (code, count), largest first
     by_country: list  #: (code, count), largest first
     by_mode: dict
+    confirmed_by_mode: dict
+    waitlisted_by_mode: dict
     places_left: dict  #: mode -> places left or None (no limit), for the modes the event offers
     sessions: list = field(default_factory=list)  #: SessionPlaces
     per_day: list = field(default_factory=list)  #: (date, count), every day from the first to the last
@@ -52,6 +54,16 @@ def _grouped(event, column):
     return dict(db.session.execute(
         sa.select(column, sa.func.count()).where(Registration.event_id == event.id).group_by(column)
     ).all())
+
+
+def _by_mode_and_state(event):
+    counts = Counter()
+    for mode, state, number in db.session.execute(
+        sa.select(Registration.mode, Registration.state, sa.func.count())
+        .where(Registration.event_id == event.id).group_by(Registration.mode, Registration.state)
+    ).all():
+        counts[mode, state] = number
+    return counts
 
 
 def _active_grouped(event, column):
@@ -91,6 +103,7 @@ def session_places(event):
 
 def figures(event):
     by_state = _grouped(event, Registration.state)
+    by_mode_state = _by_mode_and_state(event)
     policy = event.registration_policy
     modes = ParticipationMode.ALL if policy is not None and policy.is_hybrid else (ParticipationMode.IN_PERSON,)
     return Figures(
@@ -98,7 +111,10 @@ def figures(event):
         by_state={state: by_state.get(state, 0) for state in RegistrationState.ALL},
         by_group=sorted(_active_grouped(event, Registration.stakeholder_group).items(), key=lambda i: (-i[1], i[0])),
         by_country=sorted(_active_grouped(event, Registration.country_code).items(), key=lambda i: (-i[1], i[0])),
-        by_mode=_active_grouped(event, Registration.mode),
+        by_mode={mode: n for mode in ParticipationMode.ALL
+                 if (n := sum(by_mode_state[mode, s] for s in RegistrationState.ACTIVE))},
+        confirmed_by_mode={mode: by_mode_state[mode, RegistrationState.CONFIRMED] for mode in ParticipationMode.ALL},
+        waitlisted_by_mode={mode: by_mode_state[mode, RegistrationState.WAITLISTED] for mode in ParticipationMode.ALL},
         places_left={mode: capacity.places_left(policy, mode) for mode in modes} if policy is not None else {},
         sessions=session_places(event),
         per_day=per_day(event),
