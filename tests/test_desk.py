@@ -229,6 +229,11 @@ def test_exports_through_http_hold_the_filtered_rows_and_chosen_columns(client, 
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == rows
     assert client.get(desk_url(open_event, "export.pdf")).status_code == 404
+    exports = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registrations.export")).all()
+    assert [(e.target, e.details) for e in exports] == [
+        ("CSV", {"filter": {"country": "SN"}, "columns": ["reference", "organisation"]}),
+        ("XLSX", {"filter": {"country": "SN"}, "columns": ["reference", "organisation"]}),
+    ]
 
 
 def test_an_organiser_of_another_event_sees_nothing(client, open_event, make_event, make_policy, organiser,

@@ -29,6 +29,7 @@ AUDIT_ACTION_LABELS = {
     "registration.update": _l("Registration details corrected"),
     "registrations.bulk_approve": _l("Registrations approved in bulk"),
     "registrations.bulk_decline": _l("Registrations declined in bulk"),
+    "registrations.export": _l("Registrations exported"),
     "registration.policy": _l("Registration settings changed"),
     "session.capacity": _l("Session places changed"),
 }

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Registration
-from ..services import capacity, desk_actions, desk_export, desk_figures
+from ..services import audit, capacity, desk_actions, desk_export, desk_figures
 from ..services import desk as desk_service
 from ..services.availability import registration_sessions
 from ..services.errors import DomainError
@@ -56,6 +56,10 @@ def desk_export_file(event, fmt):
         body, mimetype = desk_export.to_csv(event, desk_filter, columns), desk_export.CSV_TYPE
     else:
         body, mimetype = desk_export.to_xlsx(event, desk_filter, columns), desk_export.XLSX_TYPE
+    # Exports carry personal data: who took which, and with which filter, is kept in the audit log.
+    audit.record(current_user, "registrations.export", event=event, target=fmt.upper(),
+                 details={"filter": desk_filter.to_args(), "columns": columns})
+    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{desk_export.filename(event, fmt)}"'
     return response
