@@ -46,6 +46,15 @@ DEFAULT_COLUMNS = ("reference", "first_name", "last_name", "email", "organisatio
                    "country", "mode", "state")
 
 
+#: What an export reads of each registration.
+FIELDS = (
+    Registration.id, Registration.reference, Registration.first_name, Registration.last_name, Registration.email,
+    Registration.organisation, Registration.job_title, Registration.stakeholder_group, Registration.country_code,
+    Registration.mode, Registration.state, Registration.created_at, Registration.accessibility_needs,
+    Registration.dietary_requirements, Registration.locale,
+)
+
+
 def chosen_columns(keys):
     """The known columns among `keys`, in the export's order; none chosen means the default set."""
     wanted = [key for key in COLUMNS if key in set(keys or ())]
@@ -72,7 +81,8 @@ def rows(event, desk_filter, columns):
     """The heading row, then one row of plain values per registration of the selection."""
     columns = chosen_columns(columns)
     titles = _session_titles(event, desk_filter) if "sessions" in columns else {}
-    registrations = db.session.scalars(desk.query(event, desk_filter)).all()
+    # Plain rows rather than ORM objects: an export of thousands reads quicker without identity bookkeeping.
+    registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
