@@ -488,6 +488,50 @@ def make_participant(app):
                     organisation=f"Organisation {n}", stakeholder_group="civil_society", country="CH")
         data.update(fields)
         registration = register(event, data, locale=locale).registration
+# --- Registrations desk: registrations made directly, without the public form -----------------
+
+def insert_registrations(event, count, *, start=0, **fields):
+    """Insert `count` registrations in one statement (fast enough for thousands); returns nothing."""
+    from eventapp.models import Registration
+
+    now = datetime.now(UTC)
+    groups = ("member_state", "civil_society", "un_system", "academia")
+    countries = ("SN", "CH", "MX", "PH", "FR")
+    rows = []
+    for n in range(start, start + count):
+        row = dict(
+            event_id=event.id, reference=f"B{event.id}-{n:06d}", state="confirmed", mode="in_person",
+            first_name=f"First{n}", last_name=f"Last{n:06d}", email=f"p{n}@example.org", email_key=f"p{n}@example.org",
+            organisation=f"Organisation {n % 37}", job_title="", stakeholder_group=groups[n % len(groups)],
+            country_code=countries[n % len(countries)], accessibility_needs="", dietary_requirements="",
+            privacy_consent_at=now, listed_publicly=False, locale="en",
+            created_at=now - timedelta(days=n % 10, minutes=n), updated_at=now,
+        )
+        row.update(fields)
+        rows.append(row)
+    db.session.execute(sa.insert(Registration), rows)
+    db.session.commit()
+
+
+@pytest.fixture
+def make_registration(app):
+    """A registration of the event, written directly (state confirmed unless told), with its history start."""
+    from eventapp.models import Registration, RegistrationChange
+
+    def make(event, **fields):
+        n = next(_counter)
+        email = fields.pop("email", f"person{n}@example.org")
+        values = dict(
+            reference=f"T{n:05d}", state="confirmed", mode="in_person", first_name=f"Given{n}", last_name=f"Family{n}",
+            email=email, email_key=email.casefold(), organisation=f"Organisation {n}", stakeholder_group="civil_society",
+            country_code="CH", privacy_consent_at=datetime.now(UTC),
+        )
+        values.update(fields)
+        if values["state"] == "waitlisted" and "waitlisted_at" not in values:
+            values["waitlisted_at"] = datetime.now(UTC) + timedelta(microseconds=n)
+        registration = Registration(event=event, **values)
+        registration.history.append(RegistrationChange(to_state=values["state"], reason="Registered", actor="participant"))
+        db.session.add(registration)
         db.session.commit()
         return registration
 

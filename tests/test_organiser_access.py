@@ -62,6 +62,18 @@ ROUTES = {
     "organiser.new_user": "admin",
     "organiser.edit_user": "admin",
     "organiser.audit_log": "admin",
+    "organiser.desk": "event",
+    "organiser.desk_figures_page": "event",
+    "organiser.desk_export_file": "event",
+    "organiser.desk_bulk": "event",
+    "organiser.desk_registration": "event",
+    "organiser.desk_approve": "event",
+    "organiser.desk_decline": "event",
+    "organiser.desk_promote": "event",
+    "organiser.desk_cancel": "event",
+    "organiser.desk_edit": "event",
+    "organiser.desk_settings": "event",
+    "organiser.desk_session_capacities": "event",
 }
 
 
@@ -87,7 +99,7 @@ def test_every_manage_route_is_listed(app):
 
 
 @pytest.fixture
-def world(app, make_event, make_user, make_session, make_person, make_room):
+def world(app, make_event, make_user, make_session, make_person, make_room, make_policy, make_registration):
     """Two events with their own organisers, and an admin."""
     from eventapp.services.people import link_person
     from eventapp.services.working_copy import ensure_working_copy
@@ -100,6 +112,9 @@ def world(app, make_event, make_user, make_session, make_person, make_room):
         make_session(event, speakers=[(person, "moderator")])
         ensure_working_copy(event)
         link_person(event, person)
+    make_policy(mine)
+    registration = make_registration(mine, state="pending", first_name="Registrant", last_name="Alpha secret-title")
+    make_session(mine, title="Workshop Alpha secret-title", requires_registration=True, capacity=5)
     db.session.commit()
     users = {
         "admin": make_user(role="admin"),
@@ -118,6 +133,7 @@ def world(app, make_event, make_user, make_session, make_person, make_room):
         "category_id": awards[mine.id]["category"].id,
         "entry_id": awards[mine.id]["entry"].id,
         "item_id": awards[mine.id]["item"].id,
+        "registration_id": registration.id,
     }
     return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts, "awards": awards}
 

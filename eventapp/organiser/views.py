@@ -86,4 +86,6 @@ def change_password():
     return render_template("organiser/password.html", form=form)
 
 
-from . import views_agenda, views_awards, views_events, views_participants, views_sessions, views_users  # noqa: E402,F401  (routes on bp)
+from . import (  # noqa: E402,F401  (routes on bp)
+    views_agenda, views_awards, views_desk, views_desk_settings, views_events, views_participants, views_sessions, views_users,
+)

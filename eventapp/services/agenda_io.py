@@ -13,12 +13,12 @@ from . import audit
 from .errors import ImportFailed, ValidationFailed
 from .people import event_people_list, link_person, unique_person_slug
 from .local_times import parse_local, to_local
+from .spreadsheet import FORMULA_STARTS, neutralise
 from .working_copy import apply_values, clean_values, draft_sessions
 
 COLUMNS = ("uid", "start", "end", "type", "title", "room", "speakers", "description", "capacity", "registration", "status")
 REQUIRED = ("start", "end", "type", "title")
 SPEAKER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<role>[a-z_]+)\)$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run cells starting so as formulas
 YES, NO = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 EXAMPLE = [
     {"uid": "", "start": "2030-05-06 09:00", "end": "2030-05-06 10:00", "type": "opening", "title": "Opening",
@@ -44,11 +44,6 @@ def rows(event):
     ]
 
 
-def _csv_cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def to_csv(items):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -56,7 +51,7 @@ def to_csv(items):
     for row in items:
         cells = dict(row, speakers="; ".join(f"{name} ({role})" for name, role in row["speakers"]),
                      registration="yes" if row["registration"] else "no")
-        writer.writerow([_csv_cell(cells[c]) for c in COLUMNS])
+        writer.writerow([neutralise(cells[c]) for c in COLUMNS])
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
 
 
@@ -105,7 +100,7 @@ def _parse_csv(text):
             return out
         if not any(c.strip() for c in cells):
             continue
-        row = {h: (c[1:] if c[:1] == "'" and c[1:2] and c[1] in FORMULA_START else c) for h, c in zip(header, cells)}
+        row = {h: (c[1:] if c[:1] == "'" and c[1:2] and c[1] in FORMULA_STARTS else c) for h, c in zip(header, cells)}
         row["speakers"] = [s for s in (row.get("speakers") or "").split(";") if s.strip()]
         out.append((line, row))
 

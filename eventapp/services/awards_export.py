@@ -11,16 +11,9 @@ from ..extensions import db
 from ..i18n import ENTRY_STATUS_LABELS
 from ..models import AwardCategory, AwardEntry
 from . import awards
+from .spreadsheet import neutralise
 
-#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPE = "text/csv; charset=utf-8"
-
-
-def neutralise(value):
-    """Text as a spreadsheet will show it, never run it: a leading ' stops a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _all_entries(programme):

@@ -266,3 +266,22 @@ def change_session_capacity(session, capacity, *, actor=SYSTEM):
     update_session(session, capacity=capacity)
     db.session.flush()
     return promote_session(session)
+
+
+def confirm_from_waiting_list(policy, registration, *, actor, over_capacity=False):
+    """An organiser gives a waiting person a place now, ahead of the queue if they so decide.
+
+    Without `over_capacity` it needs a free place in the person's way of taking part; with it,
+    the organiser knowingly confirms one more person than the capacity.
+    """
+    if registration.state != RegistrationState.WAITLISTED:
+        raise NotOnWaitingList(_l("Only a registration on the waiting list can be moved from it."))
+    if places_left(policy, registration.mode) == 0 and not over_capacity:
+        raise NoPlaceLeft(_l("No place is left: raise the capacity, or confirm over capacity."))
+    set_state(registration, RegistrationState.CONFIRMED, reason="Moved from the waiting list", actor=actor)
+    allocate_bookings(registration, actor=actor)
+    db.session.flush()
+
+
+class NotOnWaitingList(DomainError):
+    status_code = 409
