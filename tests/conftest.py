@@ -488,6 +488,12 @@ def make_participant(app):
                     organisation=f"Organisation {n}", stakeholder_group="civil_society", country="CH")
         data.update(fields)
         registration = register(event, data, locale=locale).registration
+        db.session.commit()
+        return registration
+
+    return make
+
+
 # --- Registrations desk: registrations made directly, without the public form -----------------
 
 def insert_registrations(event, count, *, start=0, **fields):
