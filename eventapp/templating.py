@@ -104,7 +104,13 @@ def history_reason(reason):
     stored in English and marked with N_() for the catalogue; an organiser's words stay as written."""
     from flask_babel import gettext
 
-    return gettext(reason) if reason else ""
+    if not reason:
+        return ""
+    shown = gettext(reason)
+    if shown == reason and ": " in reason:  # "Details edited: email, organisation"
+        head, tail = reason.split(": ", 1)
+        return f"{gettext(head)}: {tail}"
+    return shown
 
 
 def card_urls(event):

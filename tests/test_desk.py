@@ -252,3 +252,14 @@ def test_an_organiser_of_another_event_sees_nothing(client, open_event, make_eve
     assert "Secretname" not in client.get(desk_url(mine, "export.csv")).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Registration, theirs.id).state == "pending"
+
+
+def test_history_reasons_on_the_desk_are_shown_in_the_organisers_language(client, open_event, organiser, make_registration):
+    from eventapp.services import capacity
+
+    person = make_registration(open_event)
+    capacity.record(person, person.state, reason="Details edited: country, email", actor="organiser")
+    db.session.commit()
+    organiser(open_event)
+    page = text(client.get(desk_url(open_event, f"{person.id}") + "?lang=fr"))
+    assert "Informations modifiées: country, email" in page and "Inscription enregistrée" in page

@@ -29,6 +29,10 @@ from ..taxonomy import N_
 
 SYSTEM = "system"
 
+#: History reasons for a change of participation mode (stored in English, shown translated).
+_MODE_REASONS = {ParticipationMode.ONLINE: N_("Now taking part online"),
+                 ParticipationMode.IN_PERSON: N_("Now taking part in person")}
+
 
 class NoPlaceLeft(DomainError):
     status_code = 409
@@ -239,12 +243,13 @@ def change_mode(policy, registration, mode, *, actor):
         if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
             raise NoPlaceLeft(_l("No place is left for that way of taking part; you keep your current place."))
         registration.mode = mode
-        record(registration, registration.state, reason=f"Now taking part {mode}", actor=actor, from_state=registration.state)
+        record(registration, registration.state, reason=_MODE_REASONS.get(mode, mode), actor=actor,
+               from_state=registration.state)
         db.session.flush()
         promote(policy)
     elif registration.state == RegistrationState.WAITLISTED:
         registration.mode = mode
-        place(policy, registration, reason=f"Now taking part {mode}", actor=actor)
+        place(policy, registration, reason=_MODE_REASONS.get(mode, mode), actor=actor)
     else:
         registration.mode = mode
 
@@ -278,7 +283,7 @@ def confirm_from_waiting_list(policy, registration, *, actor, over_capacity=Fals
         raise NotOnWaitingList(_l("Only a registration on the waiting list can be moved from it."))
     if places_left(policy, registration.mode) == 0 and not over_capacity:
         raise NoPlaceLeft(_l("No place is left: raise the capacity, or confirm over capacity."))
-    set_state(registration, RegistrationState.CONFIRMED, reason="Moved from the waiting list", actor=actor)
+    set_state(registration, RegistrationState.CONFIRMED, reason=N_("Moved from the waiting list"), actor=actor)
     allocate_bookings(registration, actor=actor)
     db.session.flush()
 

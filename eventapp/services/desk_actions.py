@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..taxonomy import N_
 from ..models import Registration, RegistrationState
 from . import audit, capacity, desk, notices
 from . import registration as registrations
@@ -101,7 +102,7 @@ def edit(registration, data, user):
     changed = sorted(name for name in after if after[name] != before[name])
     if not changed:
         return []
-    capacity.record(registration, registration.state, reason="Details edited: " + ", ".join(changed),
+    capacity.record(registration, registration.state, reason=N_("Details edited") + ": " + ", ".join(changed),
                     actor=actor_label(user), from_state=registration.state)
     db.session.flush()
     if "email" in changed and registrations.email_key(old_email) != registration.email_key:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..taxonomy import N_
 from ..models import (
     EmailChange,
     Event,
@@ -121,7 +122,7 @@ def delete_registration(registration, *, now=None):
         return
     if registration.is_active:
         capacity.release(policy, registration, RegistrationState.CANCELLED,
-                         reason="Deleted by the participant", actor=PARTICIPANT)
+                         reason=N_("Deleted by the participant"), actor=PARTICIPANT)
     db.session.flush()
     _erase([registration.id], now)
 
