@@ -27,6 +27,7 @@ def test_filters_choose_by_state_group_mode_and_search(open_event, make_particip
     assert recipients.select_registrants(open_event, Filters(state="cancelled")) == [c]
     assert recipients.count_registrants(open_event, Filters(state="")) == 3
     assert recipients.select_registrants(open_event, Filters(mode="online")) == []
+    assert recipients.select_registrants(open_event, Filters(search="%")) == []  # no wildcard: as on the desk
 
 
 def test_a_message_is_queued_once_per_person_with_their_own_link_and_logged(open_event, make_participant, make_user):

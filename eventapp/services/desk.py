@@ -93,7 +93,16 @@ class DeskFilter:
         return f"-{key}" if self.sort == key else key
 
 
-def _search(term):
+def booked_on(session_id):
+    """The registration holds or waits for a place at the session."""
+    return Registration.id.in_(
+        sa.select(SessionBooking.registration_id).where(
+            SessionBooking.session_id == session_id, SessionBooking.state != BookingState.CANCELLED
+        )
+    )
+
+
+def search_condition(term):
     """Each word must appear in the name, e-mail, organisation or reference (any case)."""
     columns = (
         Registration.first_name, Registration.last_name, Registration.email_key,
@@ -111,7 +120,7 @@ def query(event, desk_filter, *, columns=(Registration,)):
     f = desk_filter
     stmt = sa.select(*columns).where(Registration.event_id == event.id)
     if f.q:
-        stmt = stmt.where(_search(f.q))
+        stmt = stmt.where(search_condition(f.q))
     if f.state:
         stmt = stmt.where(Registration.state == f.state)
     if f.group:
@@ -121,13 +130,7 @@ def query(event, desk_filter, *, columns=(Registration,)):
     if f.mode:
         stmt = stmt.where(Registration.mode == f.mode)
     if f.session:
-        stmt = stmt.where(
-            Registration.id.in_(
-                sa.select(SessionBooking.registration_id).where(
-                    SessionBooking.session_id == f.session, SessionBooking.state != BookingState.CANCELLED
-                )
-            )
-        )
+        stmt = stmt.where(booked_on(f.session))
     key = f.sort.lstrip("-")
     descending = f.sort.startswith("-")
     order = [c.desc() if descending else c.asc() for c in SORTS[key]]

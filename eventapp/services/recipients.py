@@ -1,5 +1,8 @@
 """Choosing registrants by state, stakeholder group, session, way of taking part or a search.
 
+The session and search conditions are the registrations desk's own (services/desk.py), so a word
+finds the same people on the desk, in a message and on a badge sheet.
+
 Used by messages to registrants and by the badge sheet; erased registrations are never chosen.
 """
 from __future__ import annotations
@@ -10,7 +13,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
-from ..models import BookingState, Registration, RegistrationState, SessionBooking
+from ..models import Registration, RegistrationState, SessionBooking
+from .desk import booked_on, search_condition
 
 #: The "state" filter also takes this value: every registration still active.
 ACTIVE = "active"
@@ -51,24 +55,9 @@ def query(event, filters: Filters):
     if filters.mode:
         q = q.where(Registration.mode == filters.mode)
     if filters.session_id:
-        q = q.where(
-            sa.exists().where(
-                SessionBooking.registration_id == Registration.id,
-                SessionBooking.session_id == filters.session_id,
-                SessionBooking.state != BookingState.CANCELLED,
-            )
-        )
+        q = q.where(booked_on(filters.session_id))
     if filters.search:
-        pattern = f"%{filters.search.casefold()}%"
-        full_name = sa.func.lower(Registration.first_name + " " + Registration.last_name)
-        q = q.where(
-            sa.or_(
-                full_name.like(pattern),
-                Registration.email_key.like(pattern),
-                sa.func.lower(Registration.organisation).like(pattern),
-                sa.func.lower(Registration.reference).like(pattern),
-            )
-        )
+        q = q.where(search_condition(filters.search))
     return q.order_by(Registration.last_name, Registration.first_name, Registration.id)
 
 
