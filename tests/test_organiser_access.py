@@ -58,6 +58,7 @@ ROUTES = {
     "organiser.new_ceremony_item": "event",
     "organiser.edit_ceremony_item": "event",
     "organiser.delete_ceremony_item": "event",
+    "organiser.event_by_slug": "event",
     "organiser.users": "admin",
     "organiser.new_user": "admin",
     "organiser.edit_user": "admin",
@@ -134,6 +135,8 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
         "entry_id": awards[mine.id]["entry"].id,
         "item_id": awards[mine.id]["item"].id,
         "registration_id": registration.id,
+        "slug": mine.slug,
+        "page": "registrations/",
     }
     return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts, "awards": awards}
 
@@ -195,6 +198,9 @@ def test_access_to_every_manage_route(app, client, login, world, endpoint, metho
         assert response.status_code == 302 and location == "/manage/login"
         assert client.get("/manage/").status_code == 302  # signed out
         return
+    if endpoint == "organiser.event_by_slug":  # the same page under the event's number
+        assert response.status_code == 302 and location == f"/manage/events/{world['mine'].id}/registrations/"
+        return
     if method == "GET":
         assert response.status_code == 200, body[:500]
         if response.mimetype == "text/html":
@@ -214,6 +220,16 @@ def test_objects_of_another_event_are_not_found_through_my_event(client, login, 
         assert response.status_code == 404 and "Event Beta" not in response.get_data(as_text=True)
     assert client.post(f"/manage/events/{mine}/sessions/{their_draft.id}/delete").status_code == 404
     assert db.session.get(DraftSession, their_draft.id) is not None
+
+
+def test_manage_pages_open_by_the_events_slug_too(client, login, world):
+    login(world["users"]["organiser"])
+    mine, theirs = world["mine"], world["theirs"]
+    response = client.get(f"/manage/events/{mine.slug}/checkin?q=Alpha")
+    assert response.status_code == 302 and response.headers["Location"] == f"/manage/events/{mine.id}/checkin?q=Alpha"
+    assert client.get(f"/manage/events/{mine.slug}/").headers["Location"] == f"/manage/events/{mine.id}/"
+    assert client.get(f"/manage/events/{theirs.slug}/registrations/").status_code == 404
+    assert client.get("/manage/events/no-such-event/registrations/").status_code == 404
 
 
 def test_dashboard_lists_only_the_events_an_organiser_is_named_on(client, login, world):
