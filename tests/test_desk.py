@@ -263,3 +263,15 @@ def test_history_reasons_on_the_desk_are_shown_in_the_organisers_language(client
     organiser(open_event)
     page = text(client.get(desk_url(open_event, f"{person.id}") + "?lang=fr"))
     assert "Informations modifiées: country, email" in page and "Inscription enregistrée" in page
+
+
+def test_a_registration_whose_data_was_erased_is_listed_as_such(client, open_event, organiser, make_registration):
+    from eventapp.services import privacy
+
+    person = make_registration(open_event, first_name="Zed", last_name="Gone", state="cancelled")
+    privacy.erase_registrations([person.id], datetime.now(timezone.utc))
+    db.session.commit()
+    organiser(open_event)
+    listing = text(client.get(desk_url(open_event) + "?state=cancelled"))
+    assert "(data erased)" in listing and "Zed" not in listing
+    assert "(data erased)" in text(client.get(desk_url(open_event, f"{person.id}")))

@@ -79,7 +79,7 @@ def export_data(registration):
     }
 
 
-def _erase(registration_ids, now):
+def erase_registrations(registration_ids, now):
     """Remove the personal data of these registrations, keeping the anonymous rows."""
     if not registration_ids:
         return 0
@@ -124,7 +124,7 @@ def delete_registration(registration, *, now=None):
         capacity.release(policy, registration, RegistrationState.CANCELLED,
                          reason=N_("Deleted by the participant"), actor=PARTICIPANT)
     db.session.flush()
-    _erase([registration.id], now)
+    erase_registrations([registration.id], now)
 
 
 def purge_event(event, older_than_days, *, now=None, actor=None):
@@ -140,7 +140,7 @@ def purge_event(event, older_than_days, *, now=None, actor=None):
     ids = db.session.scalars(
         sa.select(Registration.id).where(Registration.event_id == event.id, Registration.erased_at.is_(None))
     ).all()
-    erased = _erase(list(ids), now)
+    erased = erase_registrations(list(ids), now)
     audit.record(actor, "registrations.purge", event=event, target=event.slug, details={"erased": erased})
     return erased
 
