@@ -35,7 +35,7 @@ def test_registrants_booked_on_a_moved_session_get_one_summary_with_their_link_a
     workshop = make_session(open_event, title="Workshop on skills mobility", requires_registration=True, capacity=20)
     dinner = make_session(open_event, title="Dinner", starts_at=open_event.starts_at + timedelta(hours=8),
                           requires_registration=True, capacity=20)
-    plenary = make_session(open_event, title="Plenary", starts_at=open_event.starts_at + timedelta(hours=2))
+    make_session(open_event, title="Plenary", starts_at=open_event.starts_at + timedelta(hours=2))
     register(client, open_event, email="booked@example.org", first_name="Booked", sessions=[str(workshop.id)])
     register(client, open_event, email="dinner@example.org", first_name="Diner", sessions=[str(dinner.id)])
     register(client, open_event, email="gone@example.org", sessions=[str(workshop.id)])
