@@ -131,10 +131,10 @@ def send_mail(loop, interval, retry_failed):
               help="Only if the event ended at least this many days ago.")
 def purge_registrations(slug, days):
     """Remove the personal data of a past event's registrations, keeping anonymous counts."""
-    from .services import privacy
+    from .services import events, privacy
     from .services.errors import DomainError
 
-    event = privacy.event_by_slug(slug)
+    event = events.event_by_slug(slug)
     if event is None:
         raise click.ClickException(f"No event with the slug {slug!r}.")
     try:

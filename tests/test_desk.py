@@ -195,7 +195,11 @@ def test_session_places_from_the_settings(client, open_event, organiser, make_re
     a.bookings.append(SessionBooking(session=workshop, state="confirmed"))
     b.bookings.append(SessionBooking(session=workshop, state="waitlisted", waitlisted_at=datetime.now(UTC)))
     db.session.commit()
-    assert client.post(desk_url(open_event, "settings/sessions"), data={f"capacity-{workshop.id}": "x"}).status_code == 302
+    refused = client.post(desk_url(open_event, "settings/sessions"), data={f"capacity-{workshop.id}": "x"},
+                          follow_redirects=True)
+    assert "Nothing was saved: the places of “Workshop” must be a whole number" in text(refused)
+    db.session.expire_all()
+    assert db.session.get(type(workshop), workshop.id).capacity == 1
     client.post(desk_url(open_event, "settings/sessions"), data={f"capacity-{workshop.id}": "2"})
     db.session.expire_all()
     assert db.session.get(SessionBooking, b.bookings[0].id).state == "confirmed"

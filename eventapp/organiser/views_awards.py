@@ -316,16 +316,8 @@ def award_ceremony(event):
     """The running order, grouped by the agenda session each item takes place in, in local time."""
     programme = _programme_or_404(event)
     return render_template("organiser/awards_ceremony.html", event=event, programme=programme,
-                           groups=ceremony_groups(programme),
+                           groups=ceremony.running_order(programme),
                            outside={i.id for i in ceremony.items_outside_their_session(programme)})
-
-
-def ceremony_groups(programme):
-    """[(session, [items])] in session then item time order."""
-    groups = {}
-    for item in sorted(programme.ceremony_items, key=lambda i: (i.session.starts_at, i.session_id, i.starts_at, i.id)):
-        groups.setdefault(item.session, []).append(item)
-    return list(groups.items())
 
 
 def _item_form(event, programme, item):

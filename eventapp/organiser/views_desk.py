@@ -1,12 +1,10 @@
 """The registrations desk: the filtered list, one registration's page, decisions, bulk actions, exports."""
-import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import format_date, ngettext
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Registration
 from ..services import audit, capacity, desk_actions, desk_export, desk_figures
 from ..services import desk as desk_service
 from ..services.availability import registration_sessions
@@ -16,14 +14,6 @@ from .forms_desk import ActionForm, BulkForm, CancelForm, DeclineForm, DeskEditF
 from .views import bp
 
 
-def _countries(event):
-    """The countries the event's registrations come from, for the filter."""
-    return db.session.scalars(
-        sa.select(Registration.country_code).where(Registration.event_id == event.id)
-        .group_by(Registration.country_code).order_by(Registration.country_code)
-    ).all()
-
-
 @bp.route("/events/<int:event_id>/registrations/")
 @event_access
 def desk(event):
@@ -31,7 +21,7 @@ def desk(event):
     desk_filter = desk_service.DeskFilter.from_args(request.args)
     page = desk_service.page(event, desk_filter, request.args.get("page", type=int) or 1)
     return render_template(
-        "organiser/desk.html", event=event, f=desk_filter, page=page, countries=_countries(event),
+        "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
     )
 
@@ -98,9 +88,7 @@ def desk_bulk(event):
             for reference, error in result.failed:
                 flash(f"{reference}: {error}", "error")
             return redirect(url_for(".desk", event_id=event.id, **desk_filter.to_args()))
-    sample = db.session.scalars(
-        desk_service.query(event, desk_filter).where(Registration.id.in_(plan.eligible[:20])).limit(20)
-    ).all() if plan.eligible else []
+    sample = desk_service.sample(event, desk_filter, plan.eligible)
     return render_template("organiser/desk_bulk.html", event=event, f=desk_filter, plan=plan, form=form,
                            action=action, sample=sample)
 

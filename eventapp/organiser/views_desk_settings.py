@@ -65,7 +65,7 @@ def desk_session_capacities(event):
     """Places at each session that takes its own registration; raising one promotes its waiting list."""
     if not ActionForm().validate_on_submit():
         return redirect(url_for(".desk_settings", event_id=event.id))
-    capacities, errors = {}, False
+    capacities, refused = {}, []
     for session in registration_sessions(event):
         key = f"capacity-{session.id}"
         if key not in request.form:
@@ -76,9 +76,10 @@ def desk_session_capacities(event):
         elif raw.isdigit():
             capacities[session.id] = int(raw)
         else:
-            errors = True
-    if errors:
-        flash(_("A capacity is a whole number, or empty for no limit."), "error")
+            refused.append(session.title)
+    if refused:
+        flash(_("Nothing was saved: the places of %(sessions)s must be a whole number, or empty for no limit.",
+                sessions=", ".join(f"“{title}”" for title in refused)), "error")
         return redirect(url_for(".desk_settings", event_id=event.id))
     try:
         promoted = registration_settings.save_session_capacities(event, capacities, current_user)

@@ -1,11 +1,9 @@
 """Manage pages for an event: create, edit details and sections, rooms, show or hide it."""
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Event
 from ..services.accounts import can_manage
 from ..services import accounts, events as event_service, revisions, working_copy
 from ..services.errors import DomainError
@@ -137,7 +135,7 @@ def unpublish_event(event):
 def event_by_slug(slug, page):
     """`/manage/events/<slug>/...` leads to the same page under the event's number, for those who manage
     it (links written with the public address's slug, such as /manage/events/idm-2024-geneva/checkin)."""
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    event = event_service.event_by_slug(slug)
     if event is None or not can_manage(current_user, event):
         abort(404)
     target = f"{url_for('.event', event_id=event.id)}{page}"

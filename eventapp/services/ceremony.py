@@ -7,13 +7,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from babel.dates import format_date, format_time
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import AwardCategory, AwardEntry, CeremonyItem, CeremonyItemKind, EntryStatus, utcnow
+from ..models import AwardCategory, AwardEntry, CeremonyItem, CeremonyItemKind, EntryStatus, EventSession, utcnow
 from . import awards
 from .awards_manage import clean_text
 from .errors import DomainError, ValidationFailed
@@ -142,6 +143,20 @@ def delete_ceremony_item(item):
     """Remove an item from the running order."""
     item.programme.ceremony_items.remove(item)
     db.session.flush()
+
+
+def running_order(programme):
+    """Every item with its id, as organisers edit them: [(session, [items])] in session then item time order."""
+    items = db.session.scalars(
+        sa.select(CeremonyItem).join(CeremonyItem.session)
+        .where(CeremonyItem.programme_id == programme.id)
+        .options(so.contains_eager(CeremonyItem.session))
+        .order_by(EventSession.starts_at, EventSession.id, CeremonyItem.starts_at, CeremonyItem.id)
+    ).all()
+    groups = {}
+    for item in items:
+        groups.setdefault(item.session, []).append(item)
+    return list(groups.items())
 
 
 def items_of_session(session):

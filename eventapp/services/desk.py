@@ -137,6 +137,23 @@ def query(event, desk_filter, *, columns=(Registration,)):
     return stmt.order_by(*order, Registration.id.desc() if descending else Registration.id.asc())
 
 
+def countries(event):
+    """The countries the event's registrations come from, for the filter."""
+    return db.session.scalars(
+        sa.select(Registration.country_code).where(Registration.event_id == event.id)
+        .group_by(Registration.country_code).order_by(Registration.country_code)
+    ).all()
+
+
+def sample(event, desk_filter, ids, limit=20):
+    """The first few of these registrations, in the list's order (what a bulk action will touch)."""
+    if not ids:
+        return []
+    return db.session.scalars(
+        query(event, desk_filter).where(Registration.id.in_(ids[:limit])).limit(limit)
+    ).all()
+
+
 def count(event, desk_filter):
     stmt = query(event, desk_filter, columns=(Registration.id,)).order_by(None)
     return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))

@@ -28,6 +28,11 @@ DETAIL_FIELDS = ("title", "slug", "kind", "starts_at", "ends_at", "timezone", "v
                  "venue_address", "city", "country_code", "summary")
 
 
+def event_by_slug(slug):
+    """The event with this slug, published or not, or None (organiser pages and commands)."""
+    return db.session.scalar(sa.select(Event).where(Event.slug == slug))
+
+
 def _check_details(event, values):
     """Checked, converted values: UTC instants, a free slug, a real zone and country."""
     slug = (values.get("slug") or "").strip().lower()

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..taxonomy import N_
 from ..models import (
     EmailChange,
-    Event,
     MessageRecipient,
     OutboxAttachment,
     OutboxMessage,
@@ -174,6 +173,3 @@ def public_organisations(event):
         unique.setdefault(" ".join(name.split()).casefold(), " ".join(name.split()))
     return sorted(unique.values(), key=str.casefold)
 
-
-def event_by_slug(slug):
-    return db.session.scalar(sa.select(Event).where(Event.slug == slug))
