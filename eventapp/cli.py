@@ -131,7 +131,8 @@ def send_mail(loop, interval, retry_failed):
               help="Only if the event ended at least this many days ago.")
 def purge_registrations(slug, days):
     """Remove the personal data of a past event's registrations, keeping anonymous counts."""
-    from .services import events, privacy
+    from .services.agenda import events
+    from .services.registration import privacy
     from .services.errors import DomainError
 
     event = events.event_by_slug(slug)

@@ -480,7 +480,7 @@ def organiser(make_user, login):
 @pytest.fixture
 def make_participant(app):
     """Register a person through the registration service (as the form does) and commit."""
-    from eventapp.services.registration import register
+    from eventapp.services.registration.register import register
 
     def make(event, locale="en", **fields):
         n = next(_counter)

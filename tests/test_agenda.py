@@ -6,7 +6,7 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.models import EventStatus, SessionStatus
-from eventapp.services import agenda as agenda_service
+from eventapp.services.agenda import pages as agenda_service
 from eventapp.services.demo import load_demo
 
 from .conftest import local

@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import DraftSession, Registration
-from eventapp.services import agenda_notices, mail, revisions
-from eventapp.services.working_copy import ensure_working_copy
+from eventapp.services import mail
+from eventapp.services.agenda import notices as agenda_notices
+from eventapp.services.agenda import revisions
+from eventapp.services.agenda.working_copy import ensure_working_copy
 
 from .conftest import outbox, register_data, text
 
@@ -40,7 +42,7 @@ def test_registrants_booked_on_a_moved_session_get_one_summary_with_their_link_a
     register(client, open_event, email="dinner@example.org", first_name="Diner", sessions=[str(dinner.id)])
     register(client, open_event, email="gone@example.org", sessions=[str(workshop.id)])
     gone = db.session.scalar(sa.select(Registration).where(Registration.email == "gone@example.org"))
-    from eventapp.services.registration import cancel
+    from eventapp.services.registration.register import cancel
     cancel(gone)
     db.session.commit()
     mail.send_due()
@@ -97,7 +99,7 @@ def test_sessions_open_to_every_registrant_concern_everyone_and_the_first_public
               "after": revisions._brief(revisions.state(plenary))}]
     assert agenda_notices.announced(first) == []
 
-    from eventapp.services.registration import register as register_person
+    from eventapp.services.registration.register import register as register_person
     for address in ("a@example.org", "b@example.org"):
         register_person(open_event, register_data(email=address) | {"sessions": [workshop.id]})
     db.session.commit()

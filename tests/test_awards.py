@@ -6,7 +6,8 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.models import EventStatus
-from eventapp.services import awards_manage, ceremony
+from eventapp.services.awards import manage as awards_manage
+from eventapp.services.awards import ceremony
 
 from .conftest import local
 from .test_agenda import text

@@ -8,7 +8,7 @@ from eventapp import create_app
 from eventapp.extensions import db
 from eventapp.models import Event, EventStatus, RegistrationPolicy
 from eventapp.services.accounts import create_user
-from eventapp.services.registration import register
+from eventapp.services.registration.register import register
 
 from .browser import chromium, live_server, require_chromium
 from .conftest import PASSWORD

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import EventSession, EventStatus, SessionSpeaker
-from eventapp.services.sessions import cancel_session, update_session
+from eventapp.services.agenda.sessions import cancel_session, update_session
 
 from .conftest import local
 from .ical_helpers import events, parse, utc_times, vobject_utc_times
@@ -353,7 +353,7 @@ def test_the_feed_reads_a_500_session_event_with_a_constant_number_of_queries(
 def test_personal_feeds_can_be_sent_private_with_the_same_validators(app, demo):
     """The response helper a registrant's feed uses: private caching, still 304 when current."""
     from eventapp.calendars.responses import calendar_response
-    from eventapp.services import ical
+    from eventapp.services.calendars import ical
 
     with app.test_request_context("/registrations/abc/calendar.ics"):
         body = ical.calendar_bytes(demo, demo.sessions[:2], statuses={demo.sessions[0].id: "Confirmed"})
@@ -382,7 +382,7 @@ def _registrant(client, open_event, make_session, smtp=None, **changes):
 
 
 def test_registrant_feed_lists_booked_sessions_with_status_and_no_manage_link(client, open_event, make_session):
-    from eventapp.services.registrant_calendar import calendar_token
+    from eventapp.services.calendars.registrant import calendar_token
 
     make_session(open_event, title="Plenary")
     dinner = make_session(open_event, title="Dinner", requires_registration=True, capacity=1,
@@ -408,7 +408,7 @@ def test_registrant_feed_lists_booked_sessions_with_status_and_no_manage_link(cl
 
 def test_registrant_feed_token_is_not_the_manage_link_and_is_checked(client, open_event, make_session, smtp):
     from eventapp.services import mail
-    from eventapp.services.registrant_calendar import calendar_token
+    from eventapp.services.calendars.registrant import calendar_token
 
     make_session(open_event, title="Plenary")
     registration = _registrant(client, open_event, make_session)
@@ -426,7 +426,7 @@ def test_registrant_feed_token_is_not_the_manage_link_and_is_checked(client, ope
 
 def test_manage_page_offers_the_registrant_feed(client, open_event, make_session, smtp):
     from eventapp.services import mail
-    from eventapp.services.registrant_calendar import calendar_token
+    from eventapp.services.calendars.registrant import calendar_token
 
     make_session(open_event, title="Plenary")
     registration = _registrant(client, open_event, make_session)
@@ -440,8 +440,8 @@ def test_manage_page_offers_the_registrant_feed(client, open_event, make_session
 
 
 def test_cancelled_registration_empties_its_feed(client, open_event, make_session):
-    from eventapp.services import registration as registrations
-    from eventapp.services.registrant_calendar import calendar_token
+    from eventapp.services.registration import register as registrations
+    from eventapp.services.calendars.registrant import calendar_token
 
     make_session(open_event, title="Plenary")
     registration = _registrant(client, open_event, make_session)
@@ -454,7 +454,7 @@ def test_cancelled_registration_empties_its_feed(client, open_event, make_sessio
 
 def test_email_attachment_carries_the_same_session_data_as_the_registrant_feed(client, open_event, make_session, smtp):
     from eventapp.services import mail
-    from eventapp.services.registrant_calendar import calendar_token
+    from eventapp.services.calendars.registrant import calendar_token
 
     make_session(open_event, title="Plenary – Zoë Ngũgĩ-Đặng, محمد 🎉", description="Détails")
     registration = _registrant(client, open_event, make_session)

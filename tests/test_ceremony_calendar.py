@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from eventapp.extensions import db
-from eventapp.services import awards_manage, ceremony, ceremony_calendar
+from eventapp.services.awards import manage as awards_manage
+from eventapp.services.awards import ceremony
+from eventapp.services.calendars import ceremony as ceremony_calendar
 
 from .conftest import local
 from .ical_helpers import events, parse, utc_times, vobject_utc_times

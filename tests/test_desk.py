@@ -259,7 +259,7 @@ def test_an_organiser_of_another_event_sees_nothing(client, open_event, make_eve
 
 
 def test_history_reasons_on_the_desk_are_shown_in_the_organisers_language(client, open_event, organiser, make_registration):
-    from eventapp.services import capacity
+    from eventapp.services.registration import capacity
 
     person = make_registration(open_event)
     capacity.record(person, person.state, reason="Details edited: country, email", actor="organiser")
@@ -270,7 +270,7 @@ def test_history_reasons_on_the_desk_are_shown_in_the_organisers_language(client
 
 
 def test_a_registration_whose_data_was_erased_is_listed_as_such(client, open_event, organiser, make_registration):
-    from eventapp.services import privacy
+    from eventapp.services.registration import privacy
 
     person = make_registration(open_event, first_name="Zed", last_name="Gone", state="cancelled")
     privacy.erase_registrations([person.id], datetime.now(timezone.utc))

@@ -138,7 +138,7 @@ def test_mail_send_retry_failed_puts_given_up_messages_back(client, open_event, 
 
 
 def test_nothing_is_queued_when_the_change_is_rolled_back(app, open_event):
-    from eventapp.services import registration as registrations
+    from eventapp.services.registration import register as registrations
 
     registrations.register(open_event, dict(register_data(), sessions=[]))
     assert len(outbox()) == 1

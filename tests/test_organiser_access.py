@@ -102,8 +102,8 @@ def test_every_manage_route_is_listed(app):
 @pytest.fixture
 def world(app, make_event, make_user, make_session, make_person, make_room, make_policy, make_registration):
     """Two events with their own organisers, and an admin."""
-    from eventapp.services.people import link_person
-    from eventapp.services.working_copy import ensure_working_copy
+    from eventapp.services.agenda.people import link_person
+    from eventapp.services.agenda.working_copy import ensure_working_copy
 
     mine = make_event(title="Event Alpha secret-title")
     theirs = make_event(title="Event Beta")
@@ -145,7 +145,8 @@ def _awards(event):
     """An awards programme with a category, a secret winner and a running-order item."""
     from datetime import timedelta
 
-    from eventapp.services import awards_manage, ceremony
+    from eventapp.services.awards import manage as awards_manage
+    from eventapp.services.awards import ceremony
 
     programme = awards_manage.create_programme(event, title=f"Awards of {event.title}")
     category = awards_manage.create_category(programme, name=f"Category of {event.title}")

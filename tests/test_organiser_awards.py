@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import AuditEntry, AwardCategory, AwardEntry, CeremonyItem, DraftSession
-from eventapp.services.working_copy import ensure_working_copy
+from eventapp.services.agenda.working_copy import ensure_working_copy
 
 from .conftest import local, text
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import Message, Registration
-from eventapp.services import badges, mail
+from eventapp.services import mail
+from eventapp.services.desk import badges
 
 from .conftest import manage_path, outbox, register_data, text
 

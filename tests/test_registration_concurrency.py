@@ -17,8 +17,8 @@ from eventapp.models import (
     RegistrationPolicy,
     SessionBooking,
 )
-from eventapp.services import capacity
-from eventapp.services import registration as registrations
+from eventapp.services.registration import capacity
+from eventapp.services.registration import register as registrations
 
 from .conftest import manage_path, register_data
 

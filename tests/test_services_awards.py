@@ -9,7 +9,10 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.models import AwardCategory, AwardEntry
-from eventapp.services import awards, awards_export, awards_manage, ceremony
+from eventapp.services.awards import programme as awards
+from eventapp.services.awards import export as awards_export
+from eventapp.services.awards import manage as awards_manage
+from eventapp.services.awards import ceremony
 from eventapp.services.errors import DomainError, ValidationFailed
 
 from .conftest import local

@@ -10,10 +10,14 @@ from werkzeug.datastructures import MultiDict
 
 from eventapp.extensions import db
 from eventapp.models import AuditEntry, BookingState, Registration, RegistrationChange, SessionBooking
-from eventapp.services import desk, desk_actions, desk_export, desk_figures, registration_settings
-from eventapp.services.capacity import NoPlaceLeft
+from eventapp.services.desk import search as desk
+from eventapp.services.desk import actions as desk_actions
+from eventapp.services.desk import export as desk_export
+from eventapp.services.desk import figures as desk_figures
+from eventapp.services.registration import settings as registration_settings
+from eventapp.services.registration.capacity import NoPlaceLeft
 from eventapp.services.errors import ValidationFailed
-from eventapp.services.spreadsheet import neutralise
+from eventapp.services.desk.spreadsheet import neutralise
 
 from .conftest import insert_registrations, outbox
 
@@ -236,7 +240,7 @@ def test_a_new_policy_is_created_when_the_event_had_none(make_event, user):
 def test_raising_a_session_capacity_promotes_its_waiting_list_and_updates_the_draft(open_event, make_registration,
                                                                                      make_session, user):
     from eventapp.models import DraftSession
-    from eventapp.services.working_copy import ensure_working_copy
+    from eventapp.services.agenda.working_copy import ensure_working_copy
 
     workshop = make_session(open_event, requires_registration=True, capacity=1)
     ensure_working_copy(open_event)
@@ -339,7 +343,8 @@ def test_the_default_columns_and_the_sessions_column(open_event, make_registrati
 
 
 def test_one_neutralising_function_for_every_spreadsheet():
-    from eventapp.services import agenda_io, awards_export
+    from eventapp.services.agenda import io as agenda_io
+    from eventapp.services.awards import export as awards_export
 
     assert awards_export.neutralise is neutralise and agenda_io.neutralise is neutralise
     assert [neutralise(v) for v in ("=1+1", "+1", "-1", "@x", "\tx", "ok", None, 3)] == [

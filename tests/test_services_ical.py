@@ -6,8 +6,8 @@ from flask_babel import force_locale
 
 from eventapp.extensions import db
 from eventapp.models import EventSession, SpeakerRole
-from eventapp.services import ical
-from eventapp.services.sessions import cancel_session, update_session
+from eventapp.services.calendars import ical
+from eventapp.services.agenda.sessions import cancel_session, update_session
 
 from .conftest import local
 from .ical_helpers import events, parse, utc_times, vobject_utc_times
@@ -28,7 +28,7 @@ def build(app):
 
 def fresh(event):
     """The event's sessions as a new request would read them."""
-    from eventapp.services.agenda import event_sessions
+    from eventapp.services.agenda.pages import event_sessions
 
     db.session.expire_all()
     return event_sessions(event)

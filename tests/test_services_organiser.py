@@ -5,9 +5,10 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.organiser.access import safe_next
-from eventapp.services import revisions, working_copy
+from eventapp.services.agenda import revisions
+from eventapp.services.agenda import working_copy
 from eventapp.services.errors import ValidationFailed
-from eventapp.services.local_times import check_timezone, to_utc
+from eventapp.services.agenda.local_times import check_timezone, to_utc
 
 
 def test_a_time_that_happens_twice_in_autumn_is_read_as_the_first(app):

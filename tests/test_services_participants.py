@@ -8,9 +8,13 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import Message, OutboxMessage, Registration, RegistrationToken
-from eventapp.services import badges, checkin, messages, privacy, recipients
+from eventapp.services.desk import badges
+from eventapp.services.desk import checkin
+from eventapp.services.desk import messages
+from eventapp.services.registration import privacy
+from eventapp.services.desk import recipients
 from eventapp.services.errors import ValidationFailed
-from eventapp.services.recipients import Filters
+from eventapp.services.desk.recipients import Filters
 
 UTC = timezone.utc
 
@@ -108,7 +112,7 @@ def test_every_check_in_outcome(make_event, make_policy, make_participant):
     assert checkin.check_in(event, "Nobody Here").outcome == checkin.NOT_FOUND
     pending = make_participant(pending_event)
     assert checkin.check_in(pending_event, pending.reference).outcome == checkin.PENDING
-    from eventapp.services.registration import cancel
+    from eventapp.services.registration.register import cancel
 
     cancel(waiting)
     db.session.commit()

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from eventapp.extensions import db
 from eventapp.models import Registration, RegistrationChange
-from eventapp.services import capacity
-from eventapp.services import registration as registrations
+from eventapp.services.registration import capacity
+from eventapp.services.registration import register as registrations
 from eventapp.services.errors import DomainError
 
 from .conftest import outbox
@@ -183,7 +183,7 @@ def test_registration_is_refused_outside_its_window(make_event, make_policy):
 
 
 def test_the_calendar_attachment_has_the_programme_and_each_booked_session(app, make_event, make_policy, make_session, make_room, sign_up):
-    from eventapp.services.registrant_calendar import registration_attachment
+    from eventapp.services.calendars.registrant import registration_attachment
 
     event = make_event(starts_at=datetime(2030, 6, 12, 8, 0, tzinfo=UTC), timezone="Europe/Zurich")
     make_policy(event, opens_at=None)

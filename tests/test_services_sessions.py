@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from eventapp.extensions import db
-from eventapp.services.sessions import cancel_session, update_session
+from eventapp.services.agenda.sessions import cancel_session, update_session
 
 
 def test_time_change_bumps_sequence_and_stamp_but_keeps_uid(app, make_event, make_session):

@@ -2,8 +2,9 @@
 from flask import Blueprint, render_template, request
 
 from ..registration.forms import LostLinkForm
-from ..services import agenda, awards
-from ..services.availability import availability
+from ..services.agenda import pages as agenda
+from ..services.awards import programme as awards
+from ..services.registration.availability import availability
 
 bp = Blueprint("agenda", __name__)
 
@@ -72,7 +73,7 @@ def speaker(slug, person_slug):
 @bp.route("/events/<slug>/agenda/changes")
 def agenda_changes(slug):
     """What changed in the agenda from one published revision to the next, in words."""
-    from ..services import revisions
+    from ..services.agenda import revisions
 
     event = agenda.published_event_or_404(slug)
     history = [(r, revisions.readable(r.changes), revisions.is_first_publication(r)) for r in revisions.revisions(event)]

@@ -7,7 +7,8 @@ from flask_babel import force_locale
 from ..calendars import links
 from ..calendars.responses import calendar_response
 from ..models import utcnow
-from ..services import awards, ceremony_calendar
+from ..services.awards import programme as awards
+from ..services.calendars import ceremony as ceremony_calendar
 from ..urls import external_url, webcal_url
 
 bp = Blueprint("awards", __name__)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from flask_babel import get_locale
 
-from ..services import ical
+from ..services.calendars import ical
 from ..urls import url_builder, webcal_url
 
 GOOGLE_RENDER = "https://calendar.google.com/calendar/render"

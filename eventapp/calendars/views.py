@@ -3,7 +3,10 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..services import agenda, feeds, ical, registrant_calendar
+from ..services.agenda import pages as agenda
+from ..services.calendars import feeds
+from ..services.calendars import ical
+from ..services.calendars import registrant as registrant_calendar
 from ..services.errors import ValidationFailed
 from ..urls import external_url, url_builder, webcal_url
 from . import links

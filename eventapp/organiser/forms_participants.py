@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..i18n import PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS
 from ..models import EventSession
-from ..services.recipients import ACTIVE, Filters
+from ..services.desk.recipients import ACTIVE, Filters
 from .forms import choices
 
 

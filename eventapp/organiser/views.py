@@ -84,8 +84,3 @@ def change_password():
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for(".dashboard"))
     return render_template("organiser/password.html", form=form)
-
-
-from . import (  # noqa: E402,F401  (routes on bp)
-    views_agenda, views_awards, views_desk, views_desk_settings, views_events, views_participants, views_sessions, views_users,
-)

@@ -19,10 +19,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..models import RegistrationState
-from ..services import agenda, availability, badges, capacity, tokens
-from ..services import privacy as personal_data
-from ..services import email_change as email_changes
-from ..services import registration as registrations
+from ..services.agenda import pages as agenda
+from ..services.registration import availability
+from ..services.desk import badges
+from ..services.registration import capacity
+from ..services.registration import tokens
+from ..services.registration import privacy as personal_data
+from ..services.registration import email_change as email_changes
+from ..services.registration import register as registrations
 from ..services.errors import DomainError
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
 

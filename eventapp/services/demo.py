@@ -17,8 +17,8 @@ from ..models import (
     Tag,
     TagScheme,
 )
-from .demo_awards import load_awards
-from .sessions import update_session
+from .awards.demo import load_awards
+from .agenda.sessions import update_session
 from ..taxonomy import sdg_label
 
 

@@ -28,8 +28,8 @@ def main():
     from eventapp import create_app
     from eventapp.extensions import db
     from eventapp.models import Event, EventStatus, OutboxMessage, Registration, RegistrationPolicy
-    from eventapp.services import messages
-    from eventapp.services.recipients import Filters
+    from eventapp.services.desk import messages
+    from eventapp.services.desk.recipients import Filters
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url(args.database_url, name="PARTICIPANTS_BENCH_DATABASE_URL")

@@ -1,0 +1,306 @@
+"""iCalendar data for feeds, downloads and e-mail attachments: one builder for all of them.
+
+Calendars are built with the icalendar library only. They carry no METHOD, ORGANIZER or
+ATTENDEE (they are published data, not iTIP invitations), and every value comes from stored
+data (UIDs, SEQUENCE, modification stamps), so the same agenda always gives the same bytes.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from icalendar import Alarm, Calendar
+from icalendar import Event as VEvent
+
+from ...i18n import SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
+from ...models import Event, EventSession
+from ...urls import url_builder
+from .timezones import vtimezone
+
+PRODID = "-//IOM//eventapp//EN"
+#: How often subscribed clients should fetch the feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+REFRESH_INTERVAL = timedelta(hours=1)
+MAX_ALARM_MINUTES = 7 * 24 * 60
+
+
+def last_modified(event: Event, sessions: Sequence[EventSession]):
+    """The newest change among the event and these sessions, in UTC."""
+    return max([event.updated_at, *(s.updated_at for s in sessions)])
+
+
+def session_status(event: Event, item: EventSession) -> str:
+    """STATUS of a session: CANCELLED, else CONFIRMED on a final agenda, TENTATIVE on a draft."""
+    if item.is_cancelled:
+        return "CANCELLED"
+    return "CONFIRMED" if event.agenda_is_final else "TENTATIVE"
+
+
+def location(event: Event, item: EventSession) -> str:
+    """Room, venue and address, without repeats or blanks."""
+    parts = [item.room.name if item.room else "", event.venue_name, event.venue_address or event.city]
+    seen = []
+    for part in (p.strip() for p in parts):
+        if part and part not in seen:
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def summary(item: EventSession, status_label: str | None = None) -> str:
+    """The title as calendars show it: marked when cancelled, with the registration status if given."""
+    title = _("Cancelled: %(title)s", title=item.title) if item.is_cancelled else item.title
+    return f"{title} ({status_label})" if status_label else title
+
+
+class Texts:
+    """Translated labels, looked up once per calendar rather than once per session."""
+
+    def __init__(self):
+        self.speakers = _("Speakers:")
+        self.cancelled = _("This session has been cancelled.")
+        self._labels = {}
+
+    def label(self, labels, code):
+        """The translated label of a stored code from one of the i18n label maps."""
+        key = (id(labels), code)
+        if key not in self._labels:
+            self._labels[key] = str(labels.get(code, code))
+        return self._labels[key]
+
+
+def description(item: EventSession, page_url: str, status_label: str | None = None, texts=None) -> str:
+    """Plain text: cancellation, registration status, the full description, speakers, the page."""
+    texts = texts or Texts()
+    blocks = []
+    if item.is_cancelled:
+        blocks.append(texts.cancelled)
+    if status_label:
+        blocks.append(_("Your registration: %(status)s", status=status_label))
+    if item.description.strip():
+        blocks.append(item.description.strip())
+    if item.speakers:
+        lines = [texts.speakers]
+        for s in item.speakers:
+            who = ", ".join(p for p in (s.person.name, s.person.affiliation) if p)
+            lines.append(f"- {who} ({texts.label(SPEAKER_ROLE_LABELS, s.role)})")
+        blocks.append("\n".join(lines))
+    blocks.append(page_url)
+    return "\n\n".join(blocks)
+
+
+@dataclass(frozen=True)
+class VEventData:
+    """Everything one VEVENT says, as plain values."""
+
+    uid: str
+    stamp: datetime  #: the session's last change (UTC): DTSTAMP and LAST-MODIFIED
+    created: datetime
+    sequence: int
+    start: datetime  #: in the event's zone, written with its TZID
+    end: datetime
+    summary: str
+    description: str
+    location: str
+    url: str
+    category: str
+    status: str
+    alarm_minutes: int | None
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    """Everything a calendar says, as plain values: equal data gives equal bytes."""
+
+    tzid: str
+    years: tuple[int, int]  #: first and last calendar year of the sessions, for the VTIMEZONE
+    name: str | None  #: None: a single-session download, without name or refresh hints
+    description: str
+    url: str
+    source: str | None
+    last_modified: datetime
+    events: tuple[VEventData, ...]
+
+
+def vevent_data(event, item, *, page_url, zone, alarm_minutes=None, status_label=None, texts=None) -> VEventData:
+    """The values of one session's VEVENT: stable UID, SEQUENCE and stamps from the stored session."""
+    texts = texts or Texts()
+    return VEventData(
+        uid=item.uid,
+        stamp=item.updated_at,
+        created=item.created_at,
+        sequence=item.sequence,
+        start=item.starts_at.astimezone(zone),
+        end=item.ends_at.astimezone(zone),
+        summary=summary(item, status_label),
+        description=description(item, page_url, status_label, texts),
+        location=location(event, item),
+        url=page_url,
+        category=texts.label(SESSION_TYPE_LABELS, item.session_type),
+        status=session_status(event, item),
+        alarm_minutes=None if item.is_cancelled else alarm_minutes,
+    )
+
+
+def calendar_data(
+    event: Event,
+    sessions: Sequence[EventSession],
+    *,
+    single: bool = False,
+    feed_url: str | None = None,
+    page_url: str | None = None,
+    name: str | None = None,
+    alarm_minutes: int | None = None,
+    statuses: Mapping[int, str] | None = None,
+    modified_at: datetime | None = None,
+) -> CalendarData:
+    """What the calendar of these sessions says; see build_calendar for the options."""
+    if alarm_minutes is not None and not 0 <= alarm_minutes <= MAX_ALARM_MINUTES:
+        raise ValueError(f"alarm_minutes must be between 0 and {MAX_ALARM_MINUTES}")
+    statuses = statuses or {}
+    url = url_builder()
+    zone = ZoneInfo(event.timezone)
+    starts = [s.starts_at for s in sessions] or [event.starts_at]
+    ends = [s.ends_at for s in sessions] or [event.ends_at]
+    texts = Texts()
+    events = tuple(
+        vevent_data(
+            event, item, zone=zone, alarm_minutes=alarm_minutes, status_label=statuses.get(item.id), texts=texts,
+            page_url=url("agenda.session", slug=event.slug, session_id=item.id),
+        )
+        for item in sessions
+    )
+    return CalendarData(
+        tzid=event.timezone,
+        years=(min(starts).astimezone(zone).year, max(ends).astimezone(zone).year),
+        name=None if single else (name or event.title),
+        description=event.summary,
+        url=page_url or url("agenda.agenda_page", slug=event.slug),
+        source=feed_url,
+        last_modified=max(filter(None, [last_modified(event, sessions), modified_at])),
+        events=events,
+    )
+
+
+def render_vevent(data: VEventData) -> VEvent:
+    vevent = VEvent()
+    vevent.add("uid", data.uid)
+    vevent.add("dtstamp", data.stamp)
+    vevent.add("created", data.created)
+    vevent.add("last-modified", data.stamp)
+    vevent.add("sequence", data.sequence)
+    vevent.add("dtstart", data.start)
+    vevent.add("dtend", data.end)
+    vevent.add("summary", data.summary)
+    vevent.add("description", data.description)
+    if data.location:
+        vevent.add("location", data.location)
+    vevent.add("url", data.url)
+    vevent.add("categories", [data.category])
+    vevent.add("status", data.status)
+    if data.alarm_minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", data.summary)
+        alarm.add("trigger", timedelta(minutes=-data.alarm_minutes))
+        vevent.add_component(alarm)
+    return vevent
+
+
+def render_calendar(data: CalendarData) -> Calendar:
+    """The icalendar object for these values (no METHOD, ORGANIZER or ATTENDEE)."""
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    if data.name is not None:
+        cal.add("name", data.name)
+        cal.add("x-wr-calname", data.name)
+        cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "PT%dH" % (REFRESH_INTERVAL.total_seconds() // 3600))
+    if data.description:
+        cal.add("description", data.description)
+        if data.name is not None:
+            cal.add("x-wr-caldesc", data.description)
+    cal.add("url", data.url)
+    if data.source:
+        cal.add("source", data.source, parameters={"VALUE": "URI"})
+    cal.add("last-modified", data.last_modified)
+    cal.add("x-wr-timezone", data.tzid)
+    cal.add_component(vtimezone(data.tzid, *data.years))
+    for item in data.events:
+        cal.add_component(render_vevent(item))
+    return cal
+
+
+def build_calendar(event, sessions, **options) -> Calendar:
+    """A calendar of these sessions of the event, as an icalendar object.
+
+    `single`: a one-session download or e-mail attachment (no calendar name, which Outlook
+    would turn into a folder, and no refresh hints). `feed_url`: the feed's own address
+    (SOURCE). `page_url`: the page the calendar stands for (URL; the agenda by default).
+    `name`: the calendar's name (the event's title by default). `alarm_minutes`: a DISPLAY
+    reminder that many minutes before each session. `statuses`: session id -> registration
+    status label, shown in SUMMARY and DESCRIPTION. `modified_at`: a later change the
+    calendar shows that is not stored on the event or its sessions (a registration's status),
+    for the calendar's LAST-MODIFIED.
+
+    Outside a request, wrap the call in flask_babel.force_locale(<language>).
+    """
+    return render_calendar(calendar_data(event, sessions, **options))
+
+
+@functools.lru_cache(maxsize=32)
+def _serialise(data: CalendarData) -> bytes:
+    # Keyed by every value the calendar shows, so a hit is always the current calendar; it
+    # spares the costly part (icalendar objects and line folding) when feeds are polled.
+    return render_calendar(data).to_ical()
+
+
+def serialise(data: CalendarData) -> bytes:
+    """The bytes of calendar values built elsewhere (e.g. the awards ceremony's running order)."""
+    return _serialise(data)
+
+
+def calendar_bytes(event, sessions, **options) -> bytes:
+    """The calendar as bytes (UTF-8, CRLF line ends, lines folded at 75 octets); same options."""
+    return _serialise(calendar_data(event, sessions, **options))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def email_attachment(event, sessions, *, statuses=None) -> Attachment:
+    """The .ics file for an e-mail: the feeds' data, without METHOD, so it is not an invitation.
+
+    Not a subscription either: no calendar name (Outlook would make a folder of it) and no
+    refresh hints. Named after the session when there is one, else after the event.
+    """
+    data = calendar_bytes(event, sessions, single=True, statuses=statuses)
+    one = sessions[0] if len(sessions) == 1 else None
+    return Attachment(calendar_filename(event, one), "text/calendar; charset=utf-8", data)
+
+
+def _ascii_slug(text: str, limit: int = 50) -> str:
+    """ASCII letters, digits and hyphens, cut at a word boundary: safe in a Content-Disposition."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug
+
+
+def calendar_filename(event: Event, item: EventSession | None = None) -> str:
+    """A file name people recognise: the event's slug, and the session's title for one session."""
+    base = _ascii_slug(event.slug, 100) or "calendar"
+    if item is None:
+        return f"{base}.ics"
+    return f"{base}-{_ascii_slug(item.title) or f'session-{item.id}'}.ics"

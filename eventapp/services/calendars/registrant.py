@@ -1,0 +1,77 @@
+"""A registrant's own agenda as a calendar: the same builder as the public feeds.
+
+Used by the registrant feed (/registrations/<calendar token>/calendar.ics) and by the .ics
+attached to registration e-mails, so both carry exactly the same session data. The feed is
+reached with a calendar-only token, never the manage link: calendars get shared.
+"""
+import hashlib
+import hmac
+
+from flask import current_app
+
+from ...i18n import BOOKING_STATE_LABELS, REGISTRATION_STATE_LABELS
+from ...models import BookingState
+from ..agenda import pages as agenda
+from . import ical
+
+CALENDAR_TOKEN_PREFIX = "cal-"
+
+
+def registrant_sessions(registration):
+    """The published sessions the registrant is booked on, each with their status label.
+
+    Sessions that take no registration of their own come with the registration itself; the
+    others only where the registrant holds (or waits for) a place. A registration that is no
+    longer active has an empty calendar, so subscribed copies disappear.
+    """
+    if not registration.is_active:
+        return [], {}
+    event = registration.event
+    bookings = {b.session_id: b for b in registration.bookings if b.state != BookingState.CANCELLED}
+    event_label = str(REGISTRATION_STATE_LABELS[registration.state])
+    chosen, statuses = [], {}
+    for item in agenda.event_sessions(event):
+        if item.requires_registration:
+            booking = bookings.get(item.id)
+            if booking is None:
+                continue
+            statuses[item.id] = str(BOOKING_STATE_LABELS[booking.state])
+        else:
+            statuses[item.id] = event_label
+        chosen.append(item)
+    return chosen, statuses
+
+
+def registration_attachment(registration):
+    """The .ics for a registration e-mail (None without sessions to show).
+
+    No METHOD, ORGANIZER or ATTENDEE, so no client treats it as an invitation.
+    """
+    sessions, statuses = registrant_sessions(registration)
+    if not sessions:
+        return None
+    return ical.email_attachment(registration.event, sessions, statuses=statuses)
+
+
+def _signature(registration_id):
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"registrant-calendar:{registration_id}".encode(), hashlib.sha256).hexdigest()
+    return digest[:40]  # 160 bits
+
+
+def calendar_token(registration):
+    """The token of the registrant's feed: opens the calendar only, not the registration."""
+    return f"{CALENDAR_TOKEN_PREFIX}{registration.id}-{_signature(registration.id)}"
+
+
+def registration_by_calendar_token(token):
+    """The registration whose feed this token opens, or None."""
+    from ...extensions import db
+    from ...models import Registration
+
+    if not token.startswith(CALENDAR_TOKEN_PREFIX) or len(token) > 80:
+        return None
+    number, _, signature = token[len(CALENDAR_TOKEN_PREFIX):].partition("-")
+    if not number.isdigit() or not hmac.compare_digest(signature, _signature(int(number))):
+        return None
+    return db.session.get(Registration, int(number))

@@ -1,0 +1,129 @@
+"""The e-mails a participant receives, written in their language and queued in the outbox."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ...models import BookingState, RegistrationState
+from .. import mail
+from ..calendars.registrant import registration_attachment
+from .tokens import issue_token
+from .waitlist import waitlist_position
+
+#: E-mails that carry the calendar entry.
+WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed"}
+
+
+def _subject(kind, registration, event):
+    state = registration.state
+    if kind == "confirmation":
+        if state == RegistrationState.CONFIRMED:
+            return _("Registration confirmed: %(event)s", event=event.title)
+        if state == RegistrationState.PENDING:
+            return _("Registration received, awaiting approval: %(event)s", event=event.title)
+        return _("You are on the waiting list: %(event)s", event=event.title)
+    return {
+        "reminder": _("Your registration and its link: %(event)s", event=event.title),
+        "promoted": _("A place is now yours: %(event)s", event=event.title),
+        "session_promoted": _("A place at a session is now yours: %(event)s", event=event.title),
+        "approved": _("Registration approved: %(event)s", event=event.title),
+        "declined": _("Registration declined: %(event)s", event=event.title),
+        "cancelled": _("Registration cancelled: %(event)s", event=event.title),
+        "sessions_changed": _("Your sessions have changed: %(event)s", event=event.title),
+        "email_changed": _("The e-mail address of your registration has changed: %(event)s", event=event.title),
+    }[kind]
+
+
+def _intro(kind, registration, event, position, session, reason):
+    """The opening paragraphs, plain strings: the text e-mail prints them, the HTML one escapes them."""
+    state, title = registration.state, event.title
+    if kind == "confirmation" and state == RegistrationState.CONFIRMED:
+        return [_("Thank you for registering for %(event)s. Your place is confirmed.", event=title)]
+    if kind == "confirmation" and state == RegistrationState.PENDING:
+        return [_("Thank you for registering for %(event)s. The organisers review each registration; "
+                  "we will write to you when they have decided.", event=title)]
+    if kind in ("confirmation", "approved") and state == RegistrationState.WAITLISTED:
+        first = (_("Thank you for registering for %(event)s.", event=title) if kind == "confirmation"
+                 else _("The organisers have approved your registration for %(event)s.", event=title))
+        return [first, _("The event is full for now, so you are on the waiting list, number %(position)d. "
+                         "When a place becomes free it goes to the first person in line, and we will tell "
+                         "you by e-mail.", position=position)]
+    if kind == "declined":
+        return [_("The organisers have declined your registration for %(event)s.", event=title),
+                _("Their reason: %(reason)s", reason=reason)]
+    if kind == "session_promoted":
+        return [_("Good news: a place became free at \"%(session)s\" and it is now yours.", session=session.title)]
+    if kind == "email_changed":
+        return [_("The e-mail address of your registration for %(event)s is now %(address)s. If you did "
+                  "not make this change, write to the organisers at once.", event=title, address=registration.email)]
+    return [{
+        "reminder": _("Here is the link to your registration for %(event)s. If you did not ask for it, "
+                      "you can ignore this e-mail: nothing has changed.", event=title),
+        "promoted": _("Good news: a place became free for %(event)s and it is now yours. Your registration "
+                      "is confirmed.", event=title),
+        "approved": _("The organisers have approved your registration for %(event)s. Your place is "
+                      "confirmed.", event=title),
+        "cancelled": _("Your registration for %(event)s is cancelled. Your place goes to the next person "
+                       "waiting.", event=title),
+        "sessions_changed": _("Your choice of sessions for %(event)s has changed. Here is where you stand.",
+                              event=title),
+    }[kind]]
+
+
+def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
+    """Queue an e-mail about the registration, with a fresh manage link while it is active."""
+
+    event = registration.event
+    # The old address, told of a change of address, gets no link to the registration.
+    token = issue_token(registration) if registration.is_active and kind != "email_changed" else None
+    with force_locale(registration.locale):
+        context = dict(
+            kind=kind,
+            registration=registration,
+            event=event,
+            policy=event.registration_policy,
+            session=session,
+            reason=reason,
+            position=waitlist_position(registration),
+            bookings=[b for b in registration.bookings if b.state != BookingState.CANCELLED],
+            manage_url=mail.public_url("registration.manage", token=token) if token else None,
+            badge_url=(mail.public_url("registration.badge", token=token)
+                       if token and registration.state == RegistrationState.CONFIRMED else None),
+            event_url=mail.public_url("agenda.event", slug=event.slug),
+        )
+        context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
+        subject = _subject(kind, registration, event)
+        text = render_template("email/registration.txt", **context)
+        html = render_template("email/registration.html", subject=subject, **context)
+    attachments = []
+    if kind in WITH_CALENDAR and registration.is_active:
+        with force_locale(registration.locale):
+            ics = registration_attachment(registration)
+        if ics is not None:
+            attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
+    return mail.queue(
+        recipient or registration.email,
+        subject,
+        text,
+        html,
+        kind=kind,
+        registration=registration,
+        attachments=attachments,
+    )
+
+
+def email_change_mail(change, token):
+    """Ask the new address to confirm itself before the registration uses it."""
+    registration = change.registration
+    with force_locale(registration.locale):
+        context = dict(
+            registration=registration,
+            event=registration.event,
+            change=change,
+            confirm_url=mail.public_url("registration.confirm_email", token=token),
+        )
+        subject = _("Please confirm your new e-mail address: %(event)s", event=registration.event.title)
+        text = render_template("email/email_change.txt", **context)
+        html = render_template("email/email_change.html", subject=subject, **context)
+    return mail.queue(change.new_email, subject, text, html, kind="email_change", registration=registration)
