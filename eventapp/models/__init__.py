@@ -53,3 +53,11 @@ from .organiser import (  # noqa: F401
     event_people,
 )
 from .messages import Message, MessageRecipient  # noqa: F401
+from .questions import (  # noqa: F401
+    AskedOf,
+    QuestionChoice,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    answer_choices,
+)
