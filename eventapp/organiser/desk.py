@@ -1,11 +1,13 @@
 """The registrations desk: the filtered list, one registration's page, decisions, bulk actions, exports."""
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import format_date, ngettext
 from flask_login import current_user
 
 from ..extensions import db
 from ..services import audit
+from ..services.registration import answers as answer_rules
 from ..services.registration import capacity
 from ..services.desk import actions as desk_actions
 from ..services.desk import export as desk_export
@@ -24,9 +26,13 @@ def desk(event):
     """Every registration of the event: search, filters, sorting, pages; bulk actions and exports."""
     desk_filter = desk_service.DeskFilter.from_args(request.args)
     page = desk_service.page(event, desk_filter, request.args.get("page", type=int) or 1)
+    question_columns = desk_export.question_columns(event)
+    shown = [question_columns[f"q{i}"] for i in desk_filter.show if f"q{i}" in question_columns]
     return render_template(
         "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
+        question_columns=question_columns, shown=shown,
+        answers=answer_rules.answer_texts([r.id for r in page.items], str(get_locale())) if shown else {},
     )
 
 
@@ -45,7 +51,7 @@ def desk_figures_page(event):
 def desk_export_file(event, fmt):
     """The filtered list as CSV or Excel, with the chosen columns only."""
     desk_filter = desk_service.DeskFilter.from_args(request.args)
-    columns = desk_export.chosen_columns(request.args.getlist("columns"))
+    columns = desk_export.chosen_columns(request.args.getlist("columns"), desk_export.question_columns(event))
     if fmt == "csv":
         body, mimetype = desk_export.to_csv(event, desk_filter, columns), desk_export.CSV_TYPE
     else:
@@ -103,6 +109,7 @@ def _registration_page(event, registration, **forms):
     forms.setdefault("promote_form", PromoteForm(prefix="promote"))
     return render_template(
         "organiser/desk_registration.html", event=event, registration=registration, action_form=ActionForm(),
+        answered=answer_rules.answered_list(registration, str(get_locale())),
         position=capacity.waitlist_position(registration),
         places_left=(capacity.places_left(event.registration_policy, registration.mode)
                      if event.registration_policy is not None else None),

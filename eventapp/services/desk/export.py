@@ -11,6 +11,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +22,8 @@ from ...i18n import (
 from ...models import BookingState, EventSession, Registration, SessionBooking
 from . import search as desk
 from ..agenda.local_times import to_local
+from ..registration import answers as answer_rules
+from ..registration import questions as question_rules
 from .spreadsheet import neutralise
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -57,10 +60,19 @@ FIELDS = (
 )
 
 
-def chosen_columns(keys):
-    """The known columns among `keys`, in the export's order; none chosen means the default set."""
-    wanted = [key for key in COLUMNS if key in set(keys or ())]
-    return wanted or list(DEFAULT_COLUMNS)
+def question_columns(event):
+    """{"q<id>": (question, heading)} for each of the event's own questions; retired ones are marked."""
+    language = str(get_locale() or "en")
+    return {f"q{q.id}": (q, q.text(language) + (" " + _("(retired)") if q.is_retired else ""))
+            for q in question_rules.event_questions(event)}
+
+
+def chosen_columns(keys, questions=None):
+    """The known columns among `keys`, in the export's order, the event's questions last (`questions`:
+    question_columns(event)); none chosen means the default set and every question."""
+    questions = questions or {}
+    wanted = [key for key in (*COLUMNS, *questions) if key in set(keys or ())]
+    return wanted or [*DEFAULT_COLUMNS, *questions]
 
 
 def _session_titles(event, desk_filter):
@@ -81,10 +93,14 @@ def _session_titles(event, desk_filter):
 
 def rows(event, desk_filter, columns):
     """The heading row, then one row of plain values per registration of the selection."""
-    columns = chosen_columns(columns)
+    questions = question_columns(event)
+    columns = chosen_columns(columns, questions)
     titles = _session_titles(event, desk_filter) if "sessions" in columns else {}
     # Plain rows rather than ORM objects: an export of thousands reads quicker without identity bookkeeping.
     registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
+    asked = [key for key in columns if key in questions]
+    answers = answer_rules.answers_by_registration([r.id for r in registrations]) if asked else {}
+    language = str(get_locale() or "en")
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
@@ -108,7 +124,10 @@ def rows(event, desk_filter, columns):
         "dietary_requirements": lambda r: r.dietary_requirements,
         "language": lambda r: r.locale,
     }
-    yield [str(COLUMNS[key]) for key in columns]
+    for key in asked:
+        getters[key] = (lambda qid: lambda r: (answer_rules.display(answers[r.id][qid], language)
+                                               if qid in answers.get(r.id, {}) else ""))(questions[key][0].id)
+    yield [str(COLUMNS[key]) if key in COLUMNS else questions[key][1] for key in columns]
     for registration in registrations:
         yield [getters[key](registration) for key in columns]
 

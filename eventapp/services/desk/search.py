@@ -16,6 +16,7 @@ from flask import abort
 from ...extensions import db
 from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
+from ..registration.answers import answered_with
 
 PER_PAGE = 50
 MAX_SEARCH = 200
@@ -46,6 +47,8 @@ class DeskFilter:
     mode: str = ""
     session: int | None = None
     sort: str = DEFAULT_SORT
+    answer: int | None = None  #: a choice id of the event's own questions: registrations that picked it
+    show: tuple = ()  #: question ids shown as columns of the list (not a filter)
 
     @classmethod
     def from_args(cls, args):
@@ -60,6 +63,8 @@ class DeskFilter:
         country = country if len(country) == 2 and country.isalpha() else ""
         session = get("session")
         sort = get("sort")
+        answer = get("answer")
+        shown = args.getlist("show") if hasattr(args, "getlist") else []
         return cls(
             q=" ".join(get("q").split())[:MAX_SEARCH],
             state=state,
@@ -68,6 +73,8 @@ class DeskFilter:
             mode=mode,
             session=int(session) if session.isdigit() else None,
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
+            answer=int(answer) if answer.isdigit() else None,
+            show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
         )
 
     def to_args(self, **changes):
@@ -76,11 +83,11 @@ class DeskFilter:
         values.update(changes)
         if values.get("sort") == DEFAULT_SORT:
             values.pop("sort")
-        return {k: v for k, v in values.items() if v not in ("", None)}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items() if v not in ("", None, ())}
 
     @property
     def is_empty(self):
-        return not (self.q or self.state or self.group or self.country or self.mode or self.session)
+        return not (self.q or self.state or self.group or self.country or self.mode or self.session or self.answer)
 
     def sorted_by(self, key):
         """The sort value a column heading links to: ascending first, then the other way round."""
@@ -125,6 +132,8 @@ def query(event, desk_filter, *, columns=(Registration,)):
         stmt = stmt.where(Registration.mode == f.mode)
     if f.session:
         stmt = stmt.where(booked_on(f.session))
+    if f.answer:
+        stmt = stmt.where(answered_with(f.answer))
     key = f.sort.lstrip("-")
     descending = f.sort.startswith("-")
     order = [c.desc() if descending else c.asc() for c in SORTS[key]]

@@ -2,7 +2,7 @@
 
 Erasing keeps the row with no personal data left (state, way of taking part, stakeholder group,
 country and dates), so the event's anonymous counts stay right, while names, addresses, needs,
-manage links, e-mails and history notes are gone.
+manage links, e-mails, answers to the event's own questions and history notes are gone.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ...models import (
     RegistrationState, RegistrationToken,
 )
 from .. import audit
+from . import answers as answer_rules
 from . import capacity
 from ..errors import ValidationFailed
 
@@ -53,6 +54,7 @@ def export_data(registration):
             "updated_at": _iso(registration.updated_at),
             "checked_in_at": _iso(registration.checked_in_at),
         },
+        "answers": answer_rules.export_answers(registration),
         "sessions": [
             {"title": b.session.title, "starts_at": _iso(b.session.starts_at), "state": b.state}
             for b in registration.bookings
@@ -81,6 +83,7 @@ def erase_registrations(registration_ids, now):
         ids = registration_ids[chunk_start:chunk_start + 500]
         for table in (RegistrationToken, EmailChange):
             db.session.execute(sa.delete(table).where(table.registration_id.in_(ids)))
+        answer_rules.erase_answers(ids)
         mails = sa.select(OutboxMessage.id).where(OutboxMessage.registration_id.in_(ids))
         db.session.execute(sa.delete(OutboxAttachment).where(OutboxAttachment.outbox_message_id.in_(mails)))
         db.session.execute(
