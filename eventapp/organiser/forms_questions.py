@@ -6,6 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import Length
 
 from ..models import AskedOf, QuestionKind
+from .forms import choices as options
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -33,7 +34,7 @@ def _text(label, limit, area=False, description=None):
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Type of question"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Type of question"), choices=options(KIND_LABELS.items()))
     label = _text(_l("Question (English)"), 300)
     label_fr = _text(_l("Question in French (optional)"), 300)
     label_es = _text(_l("Question in Spanish (optional)"), 300)
@@ -43,11 +44,11 @@ class QuestionForm(FlaskForm):
     choices = TextAreaField(_l("Choices"), description=_l(
         "For single and multiple choice questions: one choice per line, with optional translations "
         "after a bar: English | Français | Español. Removing a line retires that choice; its answers are kept."))
-    widget = RadioField(_l("Single choice shown as"), choices=list(WIDGET_LABELS.items()), default="radio")
+    widget = RadioField(_l("Single choice shown as"), choices=options(WIDGET_LABELS.items()), default="radio")
     min_value = StringField(_l("Lowest number accepted (optional)"), validators=[Length(max=30)])
     max_value = StringField(_l("Highest number accepted (optional)"), validators=[Length(max=30)])
     is_required = BooleanField(_l("An answer is required"))
-    asked_of = RadioField(_l("Asked of"), choices=list(ASKED_OF_LABELS.items()), default=AskedOf.BOTH)
+    asked_of = RadioField(_l("Asked of"), choices=options(ASKED_OF_LABELS.items()), default=AskedOf.BOTH)
 
 
 class QuestionsImportForm(FlaskForm):

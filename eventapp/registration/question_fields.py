@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .. import i18n
 from ..models import AskedOf, QuestionKind
@@ -30,10 +31,14 @@ ASKED_OF_HINTS = {
 }
 
 
+def options(pairs):
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
 def _choices(question, language, held):
     offered = [(str(c.id), c.text(language)) for c in question.active_choices]
     kept = [(str(c.id), answer_rules.choice_label(c, language)) for c in held.get(question.id, [])]
-    return offered + kept
+    return options(offered + kept)
 
 
 def _field(question, language, held):
@@ -45,7 +50,7 @@ def _field(question, language, held):
     if kind == QuestionKind.PARAGRAPH:
         return TextAreaField(label, filters=[strip], validators=validators, render_kw={"maxlength": 2000})
     if kind == QuestionKind.SINGLE_CHOICE and question.widget == "select":
-        return SelectField(label, choices=[("", _l("Choose an answer"))] + _choices(question, language, held),
+        return SelectField(label, choices=options([("", _l("Choose an answer"))]) + _choices(question, language, held),
                            validators=validators, validate_choice=False)
     if kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(label, choices=_choices(question, language, held), validators=validators,
@@ -54,7 +59,7 @@ def _field(question, language, held):
         return MultiCheckboxField(label, choices=_choices(question, language, held), validators=validators,
                                   validate_choice=False)
     if kind == QuestionKind.YES_NO:
-        return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=validators,
+        return RadioField(label, choices=options([("yes", _l("Yes")), ("no", _l("No"))]), validators=validators,
                           validate_choice=False)
     if kind == QuestionKind.NUMBER:
         bounds = {"min": question.min_value, "max": question.max_value}
@@ -65,7 +70,7 @@ def _field(question, language, held):
         return StringField(label, filters=[strip], validators=validators,
                            render_kw={"type": "date", "placeholder": "YYYY-MM-DD"})
     if kind == QuestionKind.COUNTRY:
-        return SelectField(label, choices=[("", _l("Choose a country"))] + i18n.country_choices(),
+        return SelectField(label, choices=options([("", _l("Choose a country"))] + i18n.country_choices()),
                            validators=validators, validate_choice=False)
     return BooleanField(label, validators=validators)
 
