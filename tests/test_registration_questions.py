@@ -186,6 +186,10 @@ def test_retiring_a_question_or_a_choice_keeps_the_answers_readable_and_marked(c
     assert fish.retired_at is not None and [c.label for c in lunch.active_choices] == ["Meat", "Vegan"]
     assert text(client.get(f"/events/{open_event.slug}/register")).count("Fish") == 0
     assert "Lunch Fish (retired)" in text(client.get(f"/manage/events/{open_event.id}/registrations/{registration.id}"))
+    path = manage_path("amina@example.org")
+    assert "Fish (retired)" in text(client.get(path + "/answers"))  # still theirs when they edit
+    assert "Your answers are saved." in text(client.post(path + "/answers", data={f"q{lunch.id}": str(fish.id)},
+                                                          follow_redirects=True))
     refused = client.post(f"/manage/events/{open_event.id}/registrations/questions/{lunch.id}/edit",
                           data=dict(kind="short_text", label="Lunch", asked_of="both", widget="radio"))
     assert "its type can no longer change" in text(refused)
@@ -270,6 +274,10 @@ def test_questions_travel_between_events_as_yaml(client, open_event, make_event,
     same = client.post(url, follow_redirects=True, data={"file": (io.BytesIO(exported.data), "questions.yaml")})
     assert "Questions imported: 0 added, 0 updated." in text(same)
 
+    bare = b"questions:\n- kind: single_choice\n  label: Coming?\n  choices: [yes, no]\n"
+    client.post(url, data={"file": (io.BytesIO(bare), "bare.yaml")})
+    assert [c.label for c in question_rules.event_questions(next_year)[-1].choices] == ["Yes", "No"]
+
     broken = {"questions": [{"kind": "short_text", "label": "Fine"}, {"kind": "single_choice", "label": "One"},
                             {"kind": "teleport", "label": "Where to?"}]}
     refused = client.post(url, data={"file": (io.BytesIO(yaml.safe_dump(broken).encode()), "q.yaml")})
@@ -277,7 +285,7 @@ def test_questions_travel_between_events_as_yaml(client, open_event, make_event,
     page = text(refused)
     assert "Question 2: Please give at least two choices, one per line." in page
     assert "Question 3: Please choose the type of question." in page
-    assert len(question_rules.event_questions(next_year)) == 4
+    assert len(question_rules.event_questions(next_year)) == 5
     assert client.post(url, data={"file": (io.BytesIO(b"questions: [unclosed"), "q.yaml")}).status_code == 400
 
 

@@ -41,13 +41,20 @@ def to_yaml(event):
     return HEADER + yaml.safe_dump({"questions": items}, allow_unicode=True, sort_keys=False, width=1000)
 
 
+def _words(value):
+    """A bare yes / no in YAML is read as a boolean: as a choice's label it meant the word."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else str(value)
+
+
 def _values(item):
     if not isinstance(item, dict):
         raise ValidationFailed(_("each question must be a set of keys such as kind and label"))
     choices = item.get("choices") or []
     if not isinstance(choices, list):
         raise ValidationFailed(_("choices must be a list"))
-    choices = [c if isinstance(c, dict) else {"label": str(c)} for c in choices]
+    choices = [{k: _words(v) for k, v in c.items()} if isinstance(c, dict) else {"label": _words(c)} for c in choices]
     required = item.get("required", False)
     if not isinstance(required, bool):
         raise ValidationFailed(_("required must be true or false"))
