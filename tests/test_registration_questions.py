@@ -10,7 +10,12 @@ import yaml
 from openpyxl import load_workbook
 
 from eventapp.extensions import db
-from eventapp.models import QuestionChoice, Registration, RegistrationAnswer, RegistrationQuestion
+from eventapp.models import (
+    QuestionChoice,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+)
 from eventapp.services.registration import answers as answer_rules
 from eventapp.services.registration import privacy
 from eventapp.services.registration import questions as question_rules
@@ -337,3 +342,14 @@ def test_purging_an_event_erases_its_answers_and_the_desk_reads_answers_in_const
     privacy.purge_event(open_event, 30)
     db.session.commit()
     assert stored_answers() == []
+
+
+def test_question_changes_need_the_form_token(app, client, open_event, organiser):
+    organiser(open_event)
+    (question,) = add_questions(client, open_event, [dict(kind="yes_no", label="Visa letter?")])
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(f"/manage/events/{open_event.id}/registrations/questions/{question.id}/retire").status_code == 400
+    assert client.post(f"/manage/events/{open_event.id}/registrations/questions/new",
+                       data=dict(kind="yes_no", label="Sneaky")).status_code == 400
+    db.session.expire_all()
+    assert question.retired_at is None and len(question_rules.event_questions(open_event)) == 1

@@ -9,7 +9,12 @@ from ..services.registration import question_files
 from ..services.registration import questions as question_rules
 from .access import event_access
 from .forms_desk import ActionForm
-from .forms_questions import ASKED_OF_LABELS, KIND_LABELS, QuestionForm, QuestionsImportForm
+from .forms_questions import (
+    ASKED_OF_LABELS,
+    KIND_LABELS,
+    QuestionForm,
+    QuestionsImportForm,
+)
 from .views import bp
 
 MAX_IMPORT_BYTES = 512 * 1024

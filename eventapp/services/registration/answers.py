@@ -8,6 +8,7 @@ way of taking part) are never touched, so editing a form never loses an answer.
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, timezone
@@ -20,7 +21,10 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...i18n import country_choices, country_name
 from ...models import (
-    QuestionKind, RegistrationAnswer, RegistrationQuestion, answer_choices,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    answer_choices,
 )
 from ..errors import DomainError, ValidationFailed
 from .availability import changes_close_at
@@ -122,7 +126,7 @@ def _check_one(question, value, held_choice_ids):
         except ValueError:
             raise ValueError(_("Please enter a number, for example 12 or 2.5.")) from None
         low, high = question.min_value, question.max_value
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise ValueError(_("Please enter a number, for example 12 or 2.5."))
         if (low is not None and number < low) or (high is not None and number > high):
             if low is not None and high is not None:

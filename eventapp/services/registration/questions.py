@@ -7,6 +7,7 @@ answer is never silently rewritten. `answers.save_answers` stores participants' 
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -14,7 +15,13 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
-from ...models import AskedOf, QuestionChoice, QuestionKind, RegistrationAnswer, RegistrationQuestion
+from ...models import (
+    AskedOf,
+    QuestionChoice,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+)
 from .. import audit
 from ..errors import ValidationFailed
 
@@ -67,7 +74,7 @@ def _bound(value, name):
         number = float(str(value).replace(",", ".").strip())
     except ValueError:
         raise ValidationFailed(_l("Please enter a number, or leave this empty for no limit."), field=name) from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValidationFailed(_l("Please enter a number, or leave this empty for no limit."), field=name)
     return number
 
