@@ -5,6 +5,7 @@ its messages are put back on the fields, so the error summary and the field erro
 like those of the standard fields.
 """
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
@@ -87,11 +88,24 @@ def hints(questions, *, hybrid):
     language = str(get_locale() or "en")
     found = {}
     for q in questions:
-        parts = [q.help(language)]
+        parts = [q.help(language), bounds_hint(q)]
         if hybrid and q.asked_of in ASKED_OF_HINTS:
             parts.append(str(ASKED_OF_HINTS[q.asked_of]))
         found[answer_rules.field_name(q)] = " ".join(p for p in parts if p) or None
     return found
+
+
+def bounds_hint(question):
+    """The bounds of a number question, said as the error would say them."""
+    low, high = question.min_value, question.max_value
+    if question.kind != QuestionKind.NUMBER or (low is None and high is None):
+        return ""
+    plain = answer_rules.plain_number
+    if low is not None and high is not None:
+        return _("Please enter a number from %(low)s to %(high)s.", low=plain(low), high=plain(high))
+    if low is not None:
+        return _("Please enter a number of at least %(low)s.", low=plain(low))
+    return _("Please enter a number of at most %(high)s.", high=plain(high))
 
 
 def raw_answers(form, questions):
