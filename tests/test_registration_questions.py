@@ -106,6 +106,10 @@ def test_an_idm_registration_in_french_with_its_own_questions_reaches_desk_expor
     assert "Mission permanente de l'Équateur" in desk and "French; Spanish" in desk and "Yes, in the plenary" in desk
     filtered = text(client.get(f"/manage/events/{idm.id}/registrations/?answer={choice(floor, 'No').id}"))
     assert "No registration matches." in filtered
+    for answer in (choice(interpretation, "Spanish").id, f"{visa.id}:yes"):
+        found = text(client.get(f"/manage/events/{idm.id}/registrations/?answer={answer}"))
+        assert registration.reference in found and "Registrations 1 to 1 of 1." in found
+    assert "No registration matches." in text(client.get(f"/manage/events/{idm.id}/registrations/?answer={visa.id}:no"))
     one = text(client.get(f"/manage/events/{idm.id}/registrations/{registration.id}"))
     assert "Will you need a visa support letter? Yes" in one
 

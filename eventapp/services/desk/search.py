@@ -7,6 +7,7 @@ of rows) whatever the number of registrations.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from math import ceil
 
@@ -18,6 +19,7 @@ from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
 from ..registration.answers import answered_with
 
+ANSWER_RE = re.compile(r"\d{1,9}(:(yes|no))?")
 PER_PAGE = 50
 MAX_SEARCH = 200
 
@@ -47,7 +49,7 @@ class DeskFilter:
     mode: str = ""
     session: int | None = None
     sort: str = DEFAULT_SORT
-    answer: int | None = None  #: a choice id of the event's own questions: registrations that picked it
+    answer: str = ""  #: "<choice id>" or "<question id>:yes|no": registrations that gave that answer
     show: tuple = ()  #: question ids shown as columns of the list (not a filter)
 
     @classmethod
@@ -73,7 +75,7 @@ class DeskFilter:
             mode=mode,
             session=int(session) if session.isdigit() else None,
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
-            answer=int(answer) if answer.isdigit() else None,
+            answer=answer if ANSWER_RE.fullmatch(answer) else "",
             show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
         )
 

@@ -292,14 +292,18 @@ def export_answers(registration):
     ]
 
 
-def answered_with(choice_id):
-    """SQL condition: the registration's answer holds this choice (the desk's filter)."""
+def answered_with(answer):
+    """SQL condition for the desk's filter: "<choice id>" picked, or "<question id>:yes" / ":no" answered."""
     from ...models import Registration
 
+    if ":" in str(answer):
+        question_id, value = str(answer).split(":", 1)
+        return Registration.id.in_(sa.select(RegistrationAnswer.registration_id).where(
+            RegistrationAnswer.question_id == int(question_id), RegistrationAnswer.value == value))
     return Registration.id.in_(
         sa.select(RegistrationAnswer.registration_id)
         .join(answer_choices, answer_choices.c.answer_id == RegistrationAnswer.id)
-        .where(answer_choices.c.choice_id == choice_id)
+        .where(answer_choices.c.choice_id == int(answer))
     )
 
 
