@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from eventapp.extensions import db
 from eventapp.models import (
+    AuditEntry,
     QuestionChoice,
     Registration,
     RegistrationAnswer,
@@ -357,3 +358,18 @@ def test_question_changes_need_the_form_token(app, client, open_event, organiser
                        data=dict(kind="yes_no", label="Sneaky")).status_code == 400
     db.session.expire_all()
     assert question.retired_at is None and len(question_rules.event_questions(open_event)) == 1
+
+
+def test_an_organiser_corrects_a_persons_answers_and_the_audit_log_keeps_it(client, open_event, organiser,
+                                                                         make_participant):
+    organiser(open_event)
+    (mission,) = add_questions(client, open_event, [dict(kind="short_text", label="Mission", is_required="y")])
+    person = make_participant(open_event)
+    url = f"/manage/events/{open_event.id}/registrations/{person.id}"
+    assert "No answers given." in text(client.get(url))
+    refused = client.post(url + "/answers", data={f"q{mission.id}": ""})
+    assert "Mission: Please answer this question." in text(refused)
+    saved = client.post(url + "/answers", data={f"q{mission.id}": "Permanent Mission of Ecuador"},
+                        follow_redirects=True)
+    assert "Answers of" in text(saved) and "Mission Permanent Mission of Ecuador" in text(saved)
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "registration.answers"))

@@ -6,6 +6,7 @@ from flask_babel import format_date, ngettext
 from flask_login import current_user
 
 from ..extensions import db
+from ..registration import question_fields
 from ..services import audit
 from ..services.registration import answers as answer_rules
 from ..services.registration import capacity
@@ -110,6 +111,7 @@ def _registration_page(event, registration, **forms):
     return render_template(
         "organiser/desk_registration.html", event=event, registration=registration, action_form=ActionForm(),
         answered=answer_rules.answered_list(registration, str(get_locale())),
+        has_questions=bool(answer_rules.asked_questions(event, registration.mode)),
         position=capacity.waitlist_position(registration),
         places_left=(capacity.places_left(event.registration_policy, registration.mode)
                      if event.registration_policy is not None else None),
@@ -210,3 +212,28 @@ def desk_edit(event, registration_id):
                   else _("Nothing changed."), "success")
             return redirect(url_for(".desk_registration", event_id=event.id, registration_id=registration.id))
     return render_template("organiser/desk_edit.html", event=event, registration=registration, form=form)
+
+
+@bp.route("/events/<int:event_id>/registrations/<int:registration_id>/answers", methods=["GET", "POST"])
+@event_access
+def desk_answers(event, registration_id):
+    """Correct a person's answers to the event's own questions."""
+    registration = desk_service.registration_or_404(event, registration_id)
+    questions = answer_rules.asked_questions(event, registration.mode)
+    if not questions or registration.erased_at is not None:
+        return redirect(url_for(".desk_registration", event_id=event.id, registration_id=registration.id))
+    form_class = question_fields.with_questions(question_fields.AnswersForm, questions,
+                                                held=answer_rules.held_choices(registration))
+    form = form_class(data=answer_rules.stored_values(registration) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            answer_rules.correct_answers(registration, question_fields.raw_answers(form, questions), current_user)
+        except answer_rules.AnswersInvalid as exc:
+            db.session.rollback()
+            question_fields.show_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Answers of %(reference)s saved.", reference=registration.reference), "success")
+            return redirect(url_for(".desk_registration", event_id=event.id, registration_id=registration.id))
+    return render_template("organiser/desk_answers.html", event=event, registration=registration, form=form,
+                           questions=questions, hints=question_fields.hints(questions, hybrid=False))

@@ -26,6 +26,7 @@ from ...models import (
     RegistrationQuestion,
     answer_choices,
 )
+from .. import audit
 from ..errors import DomainError, ValidationFailed
 from .availability import changes_close_at
 
@@ -225,6 +226,15 @@ def change_answers(registration, raw, *, now=None):
     if now >= changes_close_at(registration.event.registration_policy):
         raise AnswersClosed(_l("The deadline for changes has passed."))
     return save_answers(registration, raw)
+
+
+def correct_answers(registration, raw, user):
+    """An organiser corrects a person's answers (no deadline); the change is kept in the audit log."""
+    changed = save_answers(registration, raw)
+    if changed:
+        audit.record(user, "registration.answers", event=registration.event, target=registration.reference,
+                     details={"questions": changed})
+    return changed
 
 
 def stored_values(registration):
