@@ -284,6 +284,18 @@ def test_questions_travel_between_events_as_yaml(client, open_event, make_event,
     same = client.post(url, follow_redirects=True, data={"file": (io.BytesIO(exported.data), "questions.yaml")})
     assert "Questions imported: 0 added, 0 updated." in text(same)
 
+    as_csv = client.get(f"/manage/events/{open_event.id}/registrations/questions/export.csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[2]["choices"].splitlines()[-1] == "International Sign | Langue des signes internationale | Señas internacionales"
+    third = make_event(starts_at=datetime.now(UTC) + timedelta(days=500))
+    user.events = [open_event, next_year, third]
+    db.session.commit()
+    copied = client.post(f"/manage/events/{third.id}/registrations/questions/import", follow_redirects=True,
+                         data={"file": (io.BytesIO(as_csv.data), "questions.csv")})
+    assert "Questions imported: 4 added, 0 updated." in text(copied)
+    assert yaml.safe_load(client.get(f"/manage/events/{third.id}/registrations/questions/export.yaml")
+                          .get_data(as_text=True)) == document
+
     bare = b"questions:\n- kind: single_choice\n  label: Coming?\n  choices: [yes, no]\n"
     client.post(url, data={"file": (io.BytesIO(bare), "bare.yaml")})
     assert [c.label for c in question_rules.event_questions(next_year)[-1].choices] == ["Yes", "No"]

@@ -52,7 +52,7 @@ class QuestionForm(FlaskForm):
 
 
 class QuestionsImportForm(FlaskForm):
-    file = FileField(_l("Questions file (YAML)"), validators=[
+    file = FileField(_l("Questions file (YAML or CSV)"), validators=[
         FileRequired(_l("Choose a file.")),
-        FileAllowed(["yaml", "yml"], _l("The file must end in .yaml or .yml.")),
+        FileAllowed(["yaml", "yml", "csv"], _l("The file must end in .csv, .yaml or .yml.")),
     ])

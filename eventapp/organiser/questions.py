@@ -108,19 +108,22 @@ def question_action(event, question_id, action):
     return redirect(url_for(".questions", event_id=event.id))
 
 
-@bp.route("/events/<int:event_id>/registrations/questions/export.yaml")
+@bp.route("/events/<int:event_id>/registrations/questions/export.<any(yaml, csv):fmt>")
 @event_access
-def export_questions(event):
-    """The questions as YAML, to import into another event."""
-    response = Response(question_files.to_yaml(event), mimetype="application/x-yaml; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-questions.yaml"'
+def export_questions(event, fmt):
+    """The questions as YAML or CSV, to import into another event."""
+    if fmt == "csv":
+        response = Response(question_files.to_csv(event), mimetype="text/csv; charset=utf-8")
+    else:
+        response = Response(question_files.to_yaml(event), mimetype="application/x-yaml; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-questions.{fmt}"'
     return response
 
 
 @bp.route("/events/<int:event_id>/registrations/questions/import", methods=["POST"])
 @event_access
 def import_questions(event):
-    """Add or update questions from a YAML file; nothing changes if one question has a problem."""
+    """Add or update questions from a YAML or CSV file; nothing changes if one question has a problem."""
     form = QuestionsImportForm()
     if not form.validate_on_submit():
         return _list(event, import_form=form), 400
@@ -132,7 +135,8 @@ def import_questions(event):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFailed([(1, _("The file must be saved as UTF-8 text."))]) from None
-        added, updated = question_files.import_yaml(event, text, current_user)
+        fmt = "csv" if (form.file.data.filename or "").lower().endswith(".csv") else "yaml"
+        added, updated = question_files.import_questions(event, text, current_user, fmt)
     except ImportFailed as exc:
         db.session.rollback()
         return _list(event, import_form=form, errors=exc.errors), 400

@@ -1,4 +1,4 @@
-"""An event's registration questions as YAML, and back: copy last year's form into this year's event.
+"""An event's registration questions as YAML or CSV, and back: copy last year's form into this year's event.
 
 Exports hold the questions still asked, in order. Importing checks every question first and
 changes nothing if one is wrong; a question whose English label the event already asks is
@@ -6,13 +6,20 @@ updated (its answers kept, removed choices retired), any other is added at the e
 """
 from __future__ import annotations
 
+import csv
+import io
+
 import yaml
 from flask_babel import gettext as _
 
 from ...extensions import db
 from .. import audit
 from ..errors import ImportFailed, ValidationFailed
+from ..desk.spreadsheet import neutralise
 from . import questions as question_rules
+
+CSV_COLUMNS = ("kind", "label", "label_fr", "label_es", "help", "help_fr", "help_es", "required", "asked_of",
+               "widget", "min", "max", "choices")
 
 HEADER = """# Registration questions for eventapp. Each item is one question, in the form's order.
 # kind: short_text, paragraph, single_choice, multiple_choice, yes_no, number, date, country, accept
@@ -41,6 +48,36 @@ def to_yaml(event):
     return HEADER + yaml.safe_dump({"questions": items}, allow_unicode=True, sort_keys=False, width=1000)
 
 
+def to_csv(event):
+    """The same as to_yaml, one question per row; choices one per line in their cell, "English | Français | Español"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for question in question_rules.event_questions(event, include_retired=False):
+        item = _item(question)
+        cells = dict(item, required="yes" if item["required"] else "no", choices=question_rules.choices_text(question))
+        writer.writerow([neutralise("" if cells.get(c) is None else cells.get(c)) for c in CSV_COLUMNS])
+    return "\ufeff" + out.getvalue()
+
+
+def _csv_items(text):
+    """CSV rows as the items of a YAML document (a leading ' added by the formula guard is removed)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or "label" not in reader.fieldnames or "kind" not in reader.fieldnames:
+        raise ImportFailed([(1, _("the first row must name the columns, kind and label among them"))])
+    items = []
+    for row in reader:
+        item = {k: (v or "").strip() for k, v in row.items() if k}
+        item = {k: (v[1:] if v.startswith("'") and v[1:2] in "=+-@" else v) for k, v in item.items()}
+        required = item.get("required", "").lower()
+        item["required"] = required in ("yes", "true", "1", "y")
+        if required not in ("", "yes", "no", "true", "false", "1", "0", "y", "n"):
+            item["required"] = required  # refused below, with the row's number
+        item["choices"] = question_rules.parse_choices(item.get("choices", ""))
+        items.append(item)
+    return items
+
+
 def _words(value):
     """A bare yes / no in YAML is read as a boolean: as a choice's label it meant the word."""
     if isinstance(value, bool):
@@ -67,13 +104,16 @@ def _values(item):
     })
 
 
-def parse(text):
-    """The questions of a YAML document, checked; raises ImportFailed listing each problem by number."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
-        raise ImportFailed([(line or 1, _("this is not valid YAML"))]) from None
+def parse(text, fmt="yaml"):
+    """The questions of a YAML or CSV document, checked; raises ImportFailed listing each problem by number."""
+    if fmt == "csv":
+        data = {"questions": _csv_items(text)}
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
+            raise ImportFailed([(line or 1, _("this is not valid YAML"))]) from None
     items = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ImportFailed([(1, _("the file must hold a list named questions"))])
@@ -88,9 +128,9 @@ def parse(text):
     return values
 
 
-def import_yaml(event, text, user):
-    """Add or update the event's questions from a YAML document; (added, updated) counts."""
-    values = parse(text)
+def import_questions(event, text, user, fmt="yaml"):
+    """Add or update the event's questions from a YAML or CSV document; (added, updated) counts."""
+    values = parse(text, fmt)
     current = {q.label.casefold(): q for q in question_rules.event_questions(event, include_retired=False)}
     added = updated = 0
     for item in values:
