@@ -22,6 +22,7 @@ from ...extensions import db
 from ...i18n import country_choices, country_name
 from ...models import (
     QuestionKind,
+    Registration,
     RegistrationAnswer,
     RegistrationQuestion,
     answer_choices,
@@ -304,8 +305,6 @@ def export_answers(registration):
 
 def answered_with(answer):
     """SQL condition for the desk's filter: "<choice id>" picked, or "<question id>:yes" / ":no" answered."""
-    from ...models import Registration
-
     if ":" in str(answer):
         question_id, value = str(answer).split(":", 1)
         return Registration.id.in_(sa.select(RegistrationAnswer.registration_id).where(

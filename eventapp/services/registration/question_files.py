@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from .. import audit
-from ..errors import ImportFailed, ValidationFailed
 from ..desk.spreadsheet import neutralise
+from ..errors import ImportFailed, ValidationFailed
 from . import questions as question_rules
 
 CSV_COLUMNS = ("kind", "label", "label_fr", "label_es", "help", "help_fr", "help_es", "required", "asked_of",
