@@ -89,7 +89,7 @@ def register(slug):
     if form.is_submitted():
         # On a hybrid event the answers asked depend on the way of taking part chosen.
         mode = form.mode.data if form.mode else ParticipationMode.IN_PERSON
-        asked = [q for q in questions if q.is_asked_of(mode) and (mode or q.asked_of == "both")]
+        asked = answer_rules.for_mode(questions, mode)
         answers = question_fields.raw_answers(form, asked)
         valid = not question_fields.show_errors(form, answer_rules.check_answers(asked, answers)) and valid
     if valid:

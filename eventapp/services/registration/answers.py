@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...i18n import country_choices, country_name
 from ...models import (
+    AskedOf,
     QuestionKind,
     Registration,
     RegistrationAnswer,
@@ -61,6 +62,11 @@ def asked_questions(event, mode=None):
         .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
     ).all()
     return [q for q in questions if mode is None or q.is_asked_of(mode)]
+
+
+def for_mode(questions, mode):
+    """The questions asked of people taking part this way; no way chosen yet: those asked of everyone."""
+    return [q for q in questions if q.asked_of == AskedOf.BOTH or (mode and q.asked_of == mode)]
 
 
 def _number(text):
