@@ -143,6 +143,7 @@ def _sync_choices(question, wanted, now):
         if id(choice) not in offered and choice.retired_at is None:
             choice.retired_at = now
             choice.position = len(wanted) + choice.position
+    question.choices.sort(key=lambda c: c.position)  # as the database will return them
 
 
 def _apply(question, values, now):
