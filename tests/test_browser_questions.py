@@ -1,14 +1,18 @@
 """The registration questions in a real browser: a 390 px phone and the keyboard alone."""
+import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from config import TestingConfig
 from eventapp import create_app
 from eventapp.extensions import db
+from eventapp.models import OutboxMessage
 from eventapp.services.accounts import create_user
 from eventapp.services.demo import load_demo
 from eventapp.services.registration import questions as question_rules
+from eventapp.services.registration.register import register
 
 from .browser import chromium, live_server, require_chromium
 from .conftest import PASSWORD
@@ -29,6 +33,7 @@ def site(tmp_path_factory):
         event = load_demo(date.today() + timedelta(days=14))
         user = create_user("organiser@example.org", PASSWORD, "organiser")
         user.events = [event]
+        questions = []
         for item in (
             dict(kind="short_text", label="Which Permanent Mission or organisation do you represent?", is_required=True),
             dict(kind="yes_no", label="Will you need a visa support letter?", is_required=True, asked_of="in_person"),
@@ -36,9 +41,16 @@ def site(tmp_path_factory):
             dict(kind="single_choice", label="Do you wish to take the floor?", is_required=True, widget="select",
                  choices="Yes, in the plenary\nYes, in a panel\nNo"),
         ):
-            question_rules.add_question(event, item, user)
+            questions.append(question_rules.add_question(event, item, user))
+        mission, visa, interpretation, floor = questions
+        person = register(event, dict(first_name="Amina", last_name="Diallo", email="amina@example.org",
+                                      stakeholder_group="member_state", country="SN", mode="in_person"),
+                          answers={mission.id: "Permanent Mission of the Plurinational State of Bolivia to the UN",
+                                   visa.id: "yes", interpretation.id: [c.id for c in interpretation.choices],
+                                   floor.id: floor.choices[0].id}).registration
         db.session.commit()
-        ids = {"event": event.id, "slug": event.slug}
+        link = re.search(r"/registrations/[A-Za-z0-9_-]{40,}", db.session.scalars(sa.select(OutboxMessage.text_body)).first())
+        ids = {"event": event.id, "slug": event.slug, "registration": person.id, "manage": link.group(0)}
     with live_server(app) as url, chromium() as browser:
         yield url, browser, ids
     with app.app_context():
@@ -67,6 +79,10 @@ def test_the_questions_fit_a_phone_and_the_form_is_filled_with_the_keyboard_alon
     page.keyboard.press("Tab")  # to the visa question's first radio button
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.type") == "radio" and page.evaluate("document.activeElement.checked")
+    for path in (ids["manage"], ids["manage"] + "/answers"):
+        page.goto(url + path)
+        assert "Permanent Mission of the Plurinational State" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.close()
 
     manage = browser.new_page(viewport={"width": 390, "height": 844})
@@ -75,7 +91,8 @@ def test_the_questions_fit_a_phone_and_the_form_is_filled_with_the_keyboard_alon
     manage.fill("input[name=password]", PASSWORD)
     manage.click("button[type=submit]")
     for path in ("registrations/questions", "registrations/questions/new", "registrations/settings",
-                 "registrations/?show=1&show=2&show=3&show=4"):
+                 "registrations/?show=1&show=2&show=3&show=4", f"registrations/{ids['registration']}",
+                 f"registrations/{ids['registration']}/answers"):
         manage.goto(f"{url}/manage/events/{ids['event']}/{path}")
         assert manage.evaluate("document.documentElement.scrollWidth") <= 390, path
     manage.close()
