@@ -72,8 +72,12 @@ def _intro(kind, registration, event, position, session, reason):
 
 
 def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
-    """Queue an e-mail about the registration, with a fresh manage link while it is active."""
+    """Queue an e-mail about the registration, with a fresh manage link while it is active.
 
+    A person added by the organisers without an address (and outside a delegation) gets no e-mail.
+    """
+    if not (recipient or registration.contact_email):
+        return None
     event = registration.event
     # The old address, told of a change of address, gets no link to the registration.
     token = issue_token(registration) if registration.is_active and kind != "email_changed" else None
@@ -103,7 +107,7 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         if ics is not None:
             attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
     return mail.queue(
-        recipient or registration.email,
+        recipient or registration.contact_email,
         subject,
         text,
         html,

@@ -1,0 +1,162 @@
+"""Delegations: a focal point registers a group; places per person, in order; the delegation's own page."""
+import re
+
+import sqlalchemy as sa
+
+from eventapp.extensions import db
+from eventapp.models import Delegation, Registration, RegistrationPolicy
+from eventapp.services.registration import delegations, register as registrations
+
+from .conftest import manage_path, outbox, register_data, text
+
+MEMBERS = [("Ana", "Zambrano", "ana@mission-ec.org"), ("Bruno", "Vera", ""), ("Carla", "Ortiz", "carla@mission-ec.org"),
+           ("Diego", "Paredes", "diego@mission-ec.org"), ("Elena", "Mora", "")]
+
+
+def delegation_form(members=MEMBERS, **changes):
+    data = {"name": "Permanent Mission of Ecuador", "stakeholder_group": "member_state", "country": "EC",
+            "focal_first_name": "Rosa", "focal_last_name": "Salazar", "focal_email": "focal@mission-ec.org",
+            "privacy_consent": "y"}
+    for i, (first, last, email) in enumerate(members):
+        data.update({f"members-{i}-first_name": first, f"members-{i}-last_name": last, f"members-{i}-email": email})
+    data.update(changes)
+    return data
+
+
+def accept_delegations(capacity=10):
+    policy = db.session.scalar(sa.select(RegistrationPolicy))
+    policy.accepts_delegations, policy.in_person_capacity = True, capacity
+    db.session.commit()
+
+
+def delegation_link(address="focal@mission-ec.org"):
+    for message in reversed(outbox(address)):
+        found = re.search(r"https://events\.example\.org(/delegations/[A-Za-z0-9_-]{40,})", message.text_body)
+        if found:
+            return found.group(1)
+    raise AssertionError("no delegation link e-mailed")
+
+
+def members_by_name():
+    db.session.expire_all()
+    return {r.first_name: r for r in db.session.scalars(sa.select(Registration).where(Registration.delegation_id.is_not(None)))}
+
+
+def test_a_delegation_of_five_for_three_places_has_three_confirmed_two_waiting_in_order(client, open_event,
+                                                                                        make_participant):
+    accept_delegations(capacity=10)
+    for i in range(7):
+        make_participant(open_event, email=f"early{i}@example.org")  # 3 places left
+    page = client.get(f"/events/{open_event.slug}/register")
+    assert "Register all its members at once" in text(page)
+    response = client.post(f"/events/{open_event.slug}/register/delegation", data=delegation_form(),
+                           follow_redirects=True)
+    assert response.status_code == 200
+    shown = text(response)
+    assert "3 members have a confirmed place." in shown
+    assert "2 members are on the waiting list, in the order listed (Diego Paredes, Elena Mora)" in shown
+    assert "Diego Paredes" in shown and "number 1 on the waiting list" in shown and "number 2 on the waiting list" in shown
+    members = members_by_name()
+    assert {n: m.state for n, m in members.items()} == {
+        "Ana": "confirmed", "Bruno": "confirmed", "Carla": "confirmed", "Diego": "waitlisted", "Elena": "waitlisted"}
+    assert members["Ana"].organisation == "Permanent Mission of Ecuador" and members["Ana"].country_code == "EC"
+    # Every member has their own reference and e-mail; those without an address reach the focal point.
+    assert len({m.reference for m in members.values()}) == 5
+    to_focal = [m.subject for m in outbox("focal@mission-ec.org")]
+    assert sum("Registration confirmed" in s for s in to_focal) == 1  # Bruno's
+    assert sum("waiting list" in s for s in to_focal) == 1  # Elena's
+    assert any("delegation" in s for s in to_focal)
+    assert "Bruno" in outbox("focal@mission-ec.org")[0].text_body
+
+    # Ana cancels from her own link: Diego, listed fourth, is promoted; Elena is now first in line.
+    client.post(manage_path("ana@mission-ec.org") + "/cancel", follow_redirects=True)
+    members = members_by_name()
+    assert members["Diego"].state == "confirmed" and members["Elena"].state == "waitlisted"
+    assert outbox("diego@mission-ec.org")[-1].kind == "promoted"
+    page = text(client.get(delegation_link()))
+    assert "Elena Mora" in page and "number 1 on the waiting list" in page
+
+
+def test_the_focal_point_adds_replaces_and_removes_members_and_replacing_keeps_the_place(client, open_event):
+    accept_delegations(capacity=2)
+    client.post(f"/events/{open_event.slug}/register/delegation", data=delegation_form(MEMBERS[:3]))
+    link = delegation_link()
+    members = members_by_name()
+    assert [members[n].state for n in ("Ana", "Bruno", "Carla")] == ["confirmed", "confirmed", "waitlisted"]
+
+    # Replace Ana: Félix takes her confirmed place; Carla, waiting, does not move.
+    response = client.post(f"{link}/members/{members['Ana'].id}/replace", follow_redirects=True, data={
+        "replace-member-first_name": "Félix", "replace-member-last_name": "Andrade",
+        "replace-member-email": "felix@mission-ec.org"})
+    assert "Félix Andrade takes the place of Ana Zambrano." in text(response)
+    members = members_by_name()
+    assert members["Félix"].state == "confirmed" and members["Ana"].state == "cancelled"
+    assert members["Carla"].state == "waitlisted"
+    assert outbox("felix@mission-ec.org")[0].subject.startswith("Registration confirmed")
+
+    # An address already registered is refused at the field, and nothing is lost.
+    response = client.post(f"{link}/members", data={"add-member-first_name": "Gina", "add-member-last_name": "Rey",
+                                                    "add-member-email": "carla@mission-ec.org"})
+    assert response.status_code == 400
+    assert "Someone is already registered with this address" in text(response)
+
+    response = client.post(f"{link}/members", follow_redirects=True,
+                           data={"add-member-first_name": "Gina", "add-member-last_name": "Rey"})
+    assert "Gina Rey is on the waiting list, number 2." in text(response)
+
+    # Removing Bruno frees his place for Carla, first in line.
+    response = client.post(f"{link}/members/{members['Bruno'].id}/remove", follow_redirects=True)
+    assert "Bruno Vera is removed from the delegation." in text(response)
+    members = members_by_name()
+    assert members["Bruno"].state == "cancelled" and members["Carla"].state == "confirmed"
+    assert members["Gina"].state == "waitlisted"
+
+
+def test_bad_rows_are_shown_at_their_field_and_a_closed_setting_is_not_found(client, open_event):
+    assert client.get(f"/events/{open_event.slug}/register/delegation").status_code == 404
+    accept_delegations()
+    response = client.post(f"/events/{open_event.slug}/register/delegation",
+                           data=delegation_form([("Ana", "", "not-an-address"), ("Bruno", "Vera", "")]))
+    shown = text(response)
+    assert response.status_code == 200
+    assert "Please enter the member's last name." in shown
+    assert "Please enter an e-mail address like name@example.org." in shown
+    response = client.post(f"/events/{open_event.slug}/register/delegation",
+                           data=delegation_form([("Ana", "Z", "a@x.org"), ("Bruno", "V", "A@x.org")]))
+    assert "This address is given for two members." in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Delegation.id))) == 0
+
+
+def test_the_delegation_link_is_unguessable_and_changes_stop_at_the_deadline(client, open_event):
+    from datetime import datetime, timedelta, timezone
+
+    accept_delegations()
+    client.post(f"/events/{open_event.slug}/register/delegation", data=delegation_form(MEMBERS[:2]))
+    link = delegation_link()
+    assert len(link.rsplit("/", 1)[1]) >= 43
+    assert client.get("/delegations/" + "x" * 43).status_code == 404
+    delegation = db.session.scalar(sa.select(Delegation))
+    assert delegation.token_hash != link.rsplit("/", 1)[1]
+    policy = db.session.scalar(sa.select(RegistrationPolicy))
+    policy.changes_close_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    db.session.commit()
+    page = text(client.get(link))
+    assert "The deadline for changes online has passed." in page and "Add a member" not in page
+    bruno = members_by_name()["Bruno"]
+    client.post(f"{link}/members/{bruno.id}/remove", follow_redirects=True)
+    assert members_by_name()["Bruno"].state == "confirmed"
+
+
+def test_an_individual_registering_after_a_delegation_queues_behind_its_members(open_event):
+    accept_delegations(capacity=1)
+    outcome = delegations.register_delegation(
+        open_event, {"name": "Mission", "stakeholder_group": "member_state", "country": "EC",
+                     "focal_first_name": "R", "focal_last_name": "S", "focal_email": "f@example.org"},
+        [{"first_name": "A", "last_name": "B", "email": ""}, {"first_name": "C", "last_name": "D", "email": ""}])
+    db.session.commit()
+    assert [m.state for m in outcome.confirmed] == ["confirmed"] and len(outcome.waitlisted) == 1
+    person = registrations.register(open_event, register_data(email="solo@example.org")).registration
+    db.session.commit()
+    assert person.state == "waitlisted"
+    from eventapp.services.registration.capacity import waitlist_position
+    assert waitlist_position(person) == 2
