@@ -12,6 +12,7 @@ from ..services.desk import export as desk_export
 from ..services.desk import figures as desk_figures
 from ..services.desk import search as desk_service
 from ..services.registration.availability import registration_sessions
+from ..services.registration.delegations import delegations_of
 from ..services.errors import DomainError
 from .access import event_access
 from .forms_desk import ActionForm, BulkForm, CancelForm, DeclineForm, DeskEditForm, PromoteForm
@@ -27,6 +28,7 @@ def desk(event):
     return render_template(
         "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
+        delegations=delegations_of(event),
     )
 
 

@@ -58,6 +58,7 @@ class PolicyForm(FlaskForm):
     in_person_capacity = IntegerField(_l("Places in person"), validators=[Optional(), NumberRange(min=0)],
                                       description=_l("Leave empty for no limit. Raising it gives the new places to the waiting list at once."))
     is_hybrid = BooleanField(_l("Participants may also take part online"))
+    accepts_delegations = BooleanField(_l("Focal points may register delegations (several members at once)"))
     online_capacity = IntegerField(_l("Places online"), validators=[Optional(), NumberRange(min=0)],
                                    description=_l("Leave empty for no limit."))
     contact_email = EmailField(_l("Contact address for changes after the deadline"),

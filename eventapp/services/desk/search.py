@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from math import ceil
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
 from ...extensions import db
@@ -45,6 +46,7 @@ class DeskFilter:
     country: str = ""
     mode: str = ""
     session: int | None = None
+    delegation: int | None = None
     sort: str = DEFAULT_SORT
 
     @classmethod
@@ -59,6 +61,7 @@ class DeskFilter:
         country = get("country").upper()
         country = country if len(country) == 2 and country.isalpha() else ""
         session = get("session")
+        delegation = get("delegation")
         sort = get("sort")
         return cls(
             q=" ".join(get("q").split())[:MAX_SEARCH],
@@ -67,6 +70,7 @@ class DeskFilter:
             country=country,
             mode=mode,
             session=int(session) if session.isdigit() else None,
+            delegation=int(delegation) if delegation.isdigit() else None,
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 
@@ -80,7 +84,8 @@ class DeskFilter:
 
     @property
     def is_empty(self):
-        return not (self.q or self.state or self.group or self.country or self.mode or self.session)
+        return not (self.q or self.state or self.group or self.country or self.mode or self.session
+                    or self.delegation)
 
     def sorted_by(self, key):
         """The sort value a column heading links to: ascending first, then the other way round."""
@@ -125,6 +130,8 @@ def query(event, desk_filter, *, columns=(Registration,)):
         stmt = stmt.where(Registration.mode == f.mode)
     if f.session:
         stmt = stmt.where(booked_on(f.session))
+    if f.delegation:
+        stmt = stmt.where(Registration.delegation_id == f.delegation)
     key = f.sort.lstrip("-")
     descending = f.sort.startswith("-")
     order = [c.desc() if descending else c.asc() for c in SORTS[key]]
@@ -192,7 +199,7 @@ def page(event, desk_filter, number=1, per_page=PER_PAGE):
     pages = max(ceil(total / per_page), 1)
     number = min(max(int(number or 1), 1), pages)
     items = db.session.scalars(
-        query(event, desk_filter).limit(per_page).offset((number - 1) * per_page)
+        query(event, desk_filter).options(so.joinedload(Registration.delegation)).limit(per_page).offset((number - 1) * per_page)
     ).all()
     return Page(items=items, total=total, number=number, per_page=per_page)
 
