@@ -160,3 +160,71 @@ def test_an_individual_registering_after_a_delegation_queues_behind_its_members(
     assert person.state == "waitlisted"
     from eventapp.services.registration.capacity import waitlist_position
     assert waitlist_position(person) == 2
+
+
+# --- At the desk -------------------------------------------------------------------------------------
+
+def register_two_delegations(client, event):
+    client.post(f"/events/{event.slug}/register/delegation", data=delegation_form(MEMBERS[:3]))
+    client.post(f"/events/{event.slug}/register/delegation", data=delegation_form(
+        [("Yuki", "Tanaka", "yuki@mission-jp.org")], name="Permanent Mission of Japan", country="JP",
+        focal_email="focal@mission-jp.org"))
+    db.session.expire_all()
+    return {d.name: d for d in db.session.scalars(sa.select(Delegation))}
+
+
+def test_the_desk_shows_and_filters_by_delegation(client, open_event, organiser):
+    accept_delegations()
+    found = register_two_delegations(client, open_event)
+    ecuador = found["Permanent Mission of Ecuador"]
+    organiser(open_event)
+    desk = text(client.get(f"/manage/events/{open_event.id}/registrations/"))
+    assert "Delegation: Permanent Mission of Ecuador" in desk and "Delegation: Permanent Mission of Japan" in desk
+    filtered = text(client.get(f"/manage/events/{open_event.id}/registrations/?delegation={ecuador.id}"))
+    assert "of 3." in filtered and "Tanaka" not in filtered and "Zambrano" in filtered
+    listing = text(client.get(f"/manage/events/{open_event.id}/delegations"))
+    assert "Permanent Mission of Ecuador" in listing and "Rosa Salazar" in listing
+    page = text(client.get(f"/manage/events/{open_event.id}/delegations/{ecuador.id}"))
+    assert "Ana Zambrano" in page and "(through the focal point)" in page and "Yuki" not in page
+
+
+def test_a_delegations_members_are_approved_declined_and_messaged_together(client, open_event, organiser):
+    db.session.scalar(sa.select(RegistrationPolicy)).approval_mode = "moderated"
+    accept_delegations()
+    found = register_two_delegations(client, open_event)
+    ecuador, japan = found["Permanent Mission of Ecuador"], found["Permanent Mission of Japan"]
+    organiser(open_event)
+    assert set(members_by_name()[n].state for n in ("Ana", "Bruno", "Carla", "Yuki")) == {"pending"}
+
+    bulk = f"/manage/events/{open_event.id}/registrations/bulk"
+    response = client.post(bulk, data={"action": "approve", "delegation": ecuador.id, "expected": 3},
+                           follow_redirects=True)
+    assert "3 registrations approved." in text(response)
+    members = members_by_name()
+    assert [members[n].state for n in ("Ana", "Bruno", "Carla")] == ["confirmed"] * 3
+    assert members["Yuki"].state == "pending"
+
+    before = len(outbox())
+    response = client.post(f"/manage/events/{open_event.id}/delegations/{ecuador.id}/message", follow_redirects=True,
+                           data={"subject": "Your seats in Room XVIII", "body": "Please arrive by 9:30."})
+    assert "Message queued for 3 people." in text(response)
+    sent = outbox()[before:]
+    # Bruno has no address: his copy goes to the focal point, with his own link.
+    assert sorted(m.recipient for m in sent) == ["ana@mission-ec.org", "carla@mission-ec.org", "focal@mission-ec.org"]
+    assert all(m.subject == "Your seats in Room XVIII" for m in sent)
+
+    response = client.post(bulk, data={"action": "decline", "delegation": japan.id, "expected": 1,
+                                       "reason": "One seat per mission"}, follow_redirects=True)
+    assert "1 registration declined." in text(response)
+    assert members_by_name()["Yuki"].state == "declined"
+
+
+def test_an_organiser_of_another_event_cannot_see_its_delegations(client, open_event, make_event, make_policy,
+                                                                  organiser):
+    accept_delegations()
+    ecuador = register_two_delegations(client, open_event)["Permanent Mission of Ecuador"]
+    other = make_event()
+    make_policy(other)
+    organiser(other)
+    assert client.get(f"/manage/events/{open_event.id}/delegations/{ecuador.id}").status_code in (403, 404)
+    assert client.get(f"/manage/events/{other.id}/delegations/{ecuador.id}").status_code == 404
