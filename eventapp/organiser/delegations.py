@@ -71,4 +71,4 @@ def delegation_message(event, delegation_id):
             db.session.commit()
             flash(_("Message queued for %(count)d people.", count=message.recipient_count), "success")
             return redirect(url_for(".messages_log", event_id=event.id, show=message.id))
-    return _page(event, delegation, form), 400
+    return _page(event, delegation, form)
