@@ -93,6 +93,8 @@ def test_the_focal_point_adds_replaces_and_removes_members_and_replacing_keeps_t
     assert members["Félix"].state == "confirmed" and members["Ana"].state == "cancelled"
     assert members["Carla"].state == "waitlisted"
     assert outbox("felix@mission-ec.org")[0].subject.startswith("Registration confirmed")
+    told = outbox("ana@mission-ec.org")[-1]
+    assert told.kind == "replaced" and "given your place" in told.text_body and "/registrations/" not in told.text_body
 
     # An address already registered is refused at the field, and nothing is lost.
     response = client.post(f"{link}/members", data={"add-member-first_name": "Gina", "add-member-last_name": "Rey",
@@ -228,3 +230,40 @@ def test_an_organiser_of_another_event_cannot_see_its_delegations(client, open_e
     organiser(other)
     assert client.get(f"/manage/events/{open_event.id}/delegations/{ecuador.id}").status_code in (403, 404)
     assert client.get(f"/manage/events/{other.id}/delegations/{ecuador.id}").status_code == 404
+
+
+def test_the_delegations_list_costs_the_same_queries_for_two_or_twenty_delegations(client, open_event, organiser,
+                                                                                   count_queries):
+    accept_delegations(capacity=None)
+    organiser(open_event)
+    counts = []
+    for total in (2, 20):
+        while db.session.scalar(sa.select(sa.func.count(Delegation.id))) < total:
+            n = db.session.scalar(sa.select(sa.func.count(Delegation.id)))
+            delegations.register_delegation(open_event, {
+                "name": f"Mission {n}", "stakeholder_group": "member_state", "country": "EC",
+                "focal_first_name": "R", "focal_last_name": "S", "focal_email": f"f{n}@example.org"},
+                [{"first_name": "A", "last_name": f"M{n}", "email": ""}])
+            db.session.commit()
+        client.get(f"/manage/events/{open_event.id}/delegations")
+        with count_queries() as statements:
+            response = client.get(f"/manage/events/{open_event.id}/delegations")
+        assert response.status_code == 200 and f"Mission {total - 1}" in text(response)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_purging_the_event_erases_the_focal_points_name_and_address(client, open_event):
+    from datetime import timedelta
+
+    from eventapp.services.registration.privacy import purge_event
+
+    accept_delegations()
+    client.post(f"/events/{open_event.slug}/register/delegation", data=delegation_form(MEMBERS[:2]))
+    link = delegation_link()
+    purge_event(open_event, 0, now=open_event.ends_at + timedelta(days=1))
+    db.session.commit()
+    delegation = db.session.scalar(sa.select(Delegation))
+    assert (delegation.focal_first_name, delegation.focal_email) == ("", "")
+    assert delegation.name == "Permanent Mission of Ecuador"
+    assert client.get(link).status_code == 404

@@ -228,6 +228,8 @@ def replace_member(delegation, registration_id, member, *, now=None):
                     from_state=previous)
     db.session.flush()
     notices.registration_mail(new, "confirmation")
+    if old.email:  # the focal point made the change; a member without an address has nobody else to tell
+        notices.registration_mail(old, "replaced")
     return new
 
 

@@ -30,6 +30,7 @@ def _subject(kind, registration, event):
         "approved": _("Registration approved: %(event)s", event=event.title),
         "declined": _("Registration declined: %(event)s", event=event.title),
         "cancelled": _("Registration cancelled: %(event)s", event=event.title),
+        "replaced": _("Registration cancelled: %(event)s", event=event.title),
         "sessions_changed": _("Your sessions have changed: %(event)s", event=event.title),
         "email_changed": _("The e-mail address of your registration has changed: %(event)s", event=event.title),
     }[kind]
@@ -54,6 +55,10 @@ def _intro(kind, registration, event, position, session, reason):
                 _("Their reason: %(reason)s", reason=reason)]
     if kind == "session_promoted":
         return [_("Good news: a place became free at \"%(session)s\" and it is now yours.", session=session.title)]
+    if kind == "replaced":
+        return [_("The focal point of %(delegation)s has given your place at %(event)s to another member of "
+                  "the delegation, so your registration is cancelled.", delegation=registration.delegation.name,
+                  event=title)]
     if kind == "email_changed":
         return [_("The e-mail address of your registration for %(event)s is now %(address)s. If you did "
                   "not make this change, write to the organisers at once.", event=title, address=registration.email)]
