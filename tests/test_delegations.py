@@ -184,6 +184,9 @@ def test_the_desk_shows_and_filters_by_delegation(client, open_event, organiser)
     assert "Delegation: Permanent Mission of Ecuador" in desk and "Delegation: Permanent Mission of Japan" in desk
     filtered = text(client.get(f"/manage/events/{open_event.id}/registrations/?delegation={ecuador.id}"))
     assert "of 3." in filtered and "Tanaka" not in filtered and "Zambrano" in filtered
+    export = client.get(f"/manage/events/{open_event.id}/registrations/export.csv?delegation={ecuador.id}"
+                        "&columns=last_name&columns=delegation").get_data(as_text=True)
+    assert sorted(export.splitlines()[1:]) == [f"{name},Permanent Mission of Ecuador" for name in ("Ortiz", "Vera", "Zambrano")]
     listing = text(client.get(f"/manage/events/{open_event.id}/delegations"))
     assert "Permanent Mission of Ecuador" in listing and "Rosa Salazar" in listing
     page = text(client.get(f"/manage/events/{open_event.id}/delegations/{ecuador.id}"))
