@@ -20,7 +20,7 @@ POOL = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "m
 
 
 @pytest.mark.parametrize("app_config", [POOL], indirect=True)
-def test_two_hundred_delegations_and_individuals_at_once_for_the_last_twenty_places(open_event, live_server):
+def test_two_hundred_delegations_and_individuals_at_once_for_the_last_twenty_places(open_event, live_server):  # noqa: F811
     policy = db.session.scalar(sa.select(RegistrationPolicy))
     policy.in_person_capacity, policy.accepts_delegations = 25, True
     db.session.commit()

@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, FieldList, Form, FormField, Select
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import i18n
-from .forms import MultiCheckboxField, _name, _no_control_characters, _text, _valid_email, strip
+from .forms import MultiCheckboxField, _name, _no_control_characters, _valid_email, strip
 
 MAX_MEMBERS = 30
 DEFAULT_ROWS = 5
