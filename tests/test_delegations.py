@@ -69,6 +69,8 @@ def test_a_delegation_of_five_for_three_places_has_three_confirmed_two_waiting_i
     assert any("delegation" in s for s in to_focal)
     assert "Bruno" in outbox("focal@mission-ec.org")[0].text_body
 
+    own_page = text(client.get(manage_path("ana@mission-ec.org")))
+    assert "Delegation Permanent Mission of Ecuador (focal point: Rosa Salazar)" in own_page
     # Ana cancels from her own link: Diego, listed fourth, is promoted; Elena is now first in line.
     client.post(manage_path("ana@mission-ec.org") + "/cancel", follow_redirects=True)
     members = members_by_name()
