@@ -52,9 +52,13 @@ def test_over_capacity_needs_the_explicit_confirmation_and_is_audited(client, op
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
 
 
-def test_no_email_unless_the_organiser_chooses_to_send_it(client, open_event, organiser):
+def test_no_email_unless_the_organiser_chooses_to_send_it(client, open_event, organiser, make_session):
+    gala = make_session(open_event, title="Gala dinner", requires_registration=True, capacity=5)
     organiser(open_event)
-    client.post(desk_add_url(open_event), data=walk_in(email="quiet@example.org"))
+    assert "Gala dinner" in text(client.get(desk_add_url(open_event)))
+    client.post(desk_add_url(open_event), data=dict(walk_in(email="quiet@example.org"), sessions=[str(gala.id)]))
+    quiet = db.session.scalar(sa.select(Registration))
+    assert [(b.session.title, b.state) for b in quiet.bookings] == [("Gala dinner", "confirmed")]
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
     response = client.post(desk_add_url(open_event), data=walk_in(send_confirmation="y"))
     assert "Give an e-mail address to send the confirmation." in text(response)

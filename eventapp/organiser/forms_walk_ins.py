@@ -7,7 +7,7 @@ from ..i18n import REGISTRATION_STATE_LABELS
 from ..models import ApprovalMode, RegistrationState
 from ..registration.forms import DetailsForm, _valid_email, strip
 from ..services.registration.walk_ins import AUTO
-from .forms import choices
+from .forms import MultiCheckboxField, choices
 
 
 def _optional_email(form, field):
@@ -24,14 +24,16 @@ class WalkInForm(DetailsForm):
     email = EmailField(_l("E-mail address"), filters=[strip], validators=[
         Optional(), Length(max=254, message=_l("Please keep this under %(max)d characters.")), _optional_email],
         render_kw={"maxlength": 254})
+    sessions = MultiCheckboxField(_l("Sessions that take their own registration"), coerce=int)
     state = SelectField(_l("State"), default=AUTO)
     over_capacity = BooleanField(_l("Confirm over capacity (one more than the places), and record it"))
     send_confirmation = BooleanField(_l("E-mail the confirmation to the person"))
     locale = SelectField(_l("Language of the e-mails"), choices=choices(LANGUAGE_CHOICES), default="en")
 
-    def __init__(self, *args, policy, **kwargs):
+    def __init__(self, *args, policy, sessions=(), **kwargs):
         super().__init__(*args, policy=policy, **kwargs)
         del self.listed_publicly
+        self.sessions.choices = choices([(s.id, s.title) for s in sessions])
         states = [(AUTO, _l("As the registration rules place them")),
                   (RegistrationState.CONFIRMED, REGISTRATION_STATE_LABELS[RegistrationState.CONFIRMED]),
                   (RegistrationState.WAITLISTED, REGISTRATION_STATE_LABELS[RegistrationState.WAITLISTED])]

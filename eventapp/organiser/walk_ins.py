@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..services.errors import DomainError
 from ..services.registration import walk_ins
+from ..services.registration.availability import registration_sessions
 from .access import event_access
 from .forms_walk_ins import CheckinWalkInForm, WalkInForm
 from .views import bp
@@ -34,7 +35,7 @@ def _values(form):
 def desk_add(event):
     """Add a registration by hand: e-mail optional, the state chosen, over capacity only when confirmed."""
     policy = _policy_or_404(event)
-    form = WalkInForm(policy=policy)
+    form = WalkInForm(policy=policy, sessions=registration_sessions(event))
     if form.validate_on_submit():
         values = _values(form)
         try:
