@@ -117,3 +117,20 @@ def test_the_service_refuses_a_check_in_for_someone_not_confirmed(open_event, ma
 
     with pytest.raises(ValidationFailed):
         walk_ins.add_registration(open_event, walk_in(), make_user(), state="waitlisted", check_in=True)
+
+
+def test_an_organiser_edits_a_walk_in_without_an_address_and_may_add_one_later(client, open_event, organiser):
+    organiser(open_event)
+    client.post(desk_add_url(open_event), data=walk_in())
+    kofi = db.session.scalar(sa.select(Registration))
+    edit_url = f"/manage/events/{open_event.id}/registrations/{kofi.id}/edit"
+    fields = dict(first_name="Kofi", last_name="Mensah-Owusu", email="", organisation="GIS", job_title="",
+                  stakeholder_group="member_state", country="GH")
+    response = client.post(edit_url, data=fields, follow_redirects=True)
+    assert "saved" in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+    client.post(edit_url, data=dict(fields, email="kofi@example.org"), follow_redirects=True)
+    db.session.expire_all()
+    assert kofi.email == "kofi@example.org"
+    assert [(m.recipient, m.kind) for m in db.session.scalars(sa.select(OutboxMessage))] == [
+        ("kofi@example.org", "reminder")]

@@ -191,7 +191,8 @@ def desk_edit(event, registration_id):
     data = {name: getattr(registration, name) for name in ("first_name", "last_name", "email", "organisation",
             "job_title", "stakeholder_group", "accessibility_needs", "dietary_requirements", "mode")}
     data["country"] = registration.country_code
-    form = DeskEditForm(data=data if request.method == "GET" else None, policy=policy)
+    form = DeskEditForm(data=data if request.method == "GET" else None, policy=policy,
+                        email_required=bool(registration.email))
     if form.validate_on_submit():
         values = {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
         try:

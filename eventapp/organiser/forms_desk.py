@@ -29,9 +29,12 @@ class ActionForm(FlaskForm):
 class DeskEditForm(DetailsForm):
     """An organiser corrects a person's details; the person's own choice to be listed publicly stays theirs."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         del self.listed_publicly
+        if not email_required:  # added without an address (a walk-in, a delegation member): it may stay empty
+            self.email.validators = [Optional(), *self.email.validators[1:]]
+            self.email.flags.required = False
 
 
 class BulkForm(FlaskForm):
