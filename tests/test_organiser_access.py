@@ -7,7 +7,7 @@ import pytest
 from config import TestingConfig
 from eventapp import create_app
 from eventapp.extensions import db
-from eventapp.models import DraftSession, EventStatus
+from eventapp.models import Delegation, DraftSession, EventStatus
 
 #: Every /manage endpoint and who may use it. A route missing here fails test_every_manage_route_is_listed.
 ROUTES = {
@@ -75,6 +75,11 @@ ROUTES = {
     "organiser.desk_edit": "event",
     "organiser.desk_settings": "event",
     "organiser.desk_session_capacities": "event",
+    "organiser.desk_add": "event",
+    "organiser.checkin_walk_in": "event",
+    "organiser.delegations": "event",
+    "organiser.delegation": "event",
+    "organiser.delegation_message": "event",
 }
 
 
@@ -116,6 +121,11 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
     make_policy(mine)
     registration = make_registration(mine, state="pending", first_name="Registrant", last_name="Alpha secret-title")
     make_session(mine, title="Workshop Alpha secret-title", requires_registration=True, capacity=5)
+    delegation = Delegation(event=mine, name="Mission Alpha secret-title", stakeholder_group="member_state",
+                            country_code="EC", focal_first_name="Rosa", focal_last_name="Salazar",
+                            focal_email="focal@example.org", token_hash="0" * 64)
+    registration.delegation = delegation
+    db.session.add(delegation)
     db.session.commit()
     users = {
         "admin": make_user(role="admin"),
@@ -135,6 +145,7 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
         "entry_id": awards[mine.id]["entry"].id,
         "item_id": awards[mine.id]["item"].id,
         "registration_id": registration.id,
+        "delegation_id": delegation.id,
         "slug": mine.slug,
         "page": "registrations/",
     }

@@ -61,3 +61,4 @@ from .questions import (  # noqa: F401
     RegistrationQuestion,
     answer_choices,
 )
+from .delegations import Delegation  # noqa: F401

@@ -6,3 +6,4 @@ from . import (  # noqa: E402,F401
     agenda, award_ceremony, award_entries, awards, desk, events, participants, questions, sessions, settings,
     users,
 )
+from . import delegations, walk_ins  # noqa: E402,F401

@@ -15,6 +15,7 @@ from ..services.desk import export as desk_export
 from ..services.desk import figures as desk_figures
 from ..services.desk import search as desk_service
 from ..services.registration.availability import registration_sessions
+from ..services.registration.delegations import delegations_of
 from ..services.errors import DomainError
 from .access import event_access
 from .forms_desk import ActionForm, BulkForm, CancelForm, DeclineForm, DeskEditForm, PromoteForm
@@ -34,6 +35,7 @@ def desk(event):
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
         question_columns=question_columns, shown=shown,
         answers=answer_rules.answer_texts([r.id for r in page.items], str(get_locale())) if shown else {},
+        delegations=delegations_of(event),
     )
 
 
@@ -198,7 +200,8 @@ def desk_edit(event, registration_id):
     data = {name: getattr(registration, name) for name in ("first_name", "last_name", "email", "organisation",
             "job_title", "stakeholder_group", "accessibility_needs", "dietary_requirements", "mode")}
     data["country"] = registration.country_code
-    form = DeskEditForm(data=data if request.method == "GET" else None, policy=policy)
+    form = DeskEditForm(data=data if request.method == "GET" else None, policy=policy,
+                        email_required=bool(registration.email))
     if form.validate_on_submit():
         values = {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
         try:

@@ -29,9 +29,12 @@ class ActionForm(FlaskForm):
 class DeskEditForm(DetailsForm):
     """An organiser corrects a person's details; the person's own choice to be listed publicly stays theirs."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         del self.listed_publicly
+        if not email_required:  # added without an address (a walk-in, a delegation member): it may stay empty
+            self.email.validators = [Optional(), *self.email.validators[1:]]
+            self.email.flags.required = False
 
 
 class BulkForm(FlaskForm):
@@ -58,6 +61,7 @@ class PolicyForm(FlaskForm):
     in_person_capacity = IntegerField(_l("Places in person"), validators=[Optional(), NumberRange(min=0)],
                                       description=_l("Leave empty for no limit. Raising it gives the new places to the waiting list at once."))
     is_hybrid = BooleanField(_l("Participants may also take part online"))
+    accepts_delegations = BooleanField(_l("Focal points may register delegations (several members at once)"))
     online_capacity = IntegerField(_l("Places online"), validators=[Optional(), NumberRange(min=0)],
                                    description=_l("Leave empty for no limit."))
     contact_email = EmailField(_l("Contact address for changes after the deadline"),

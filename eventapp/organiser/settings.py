@@ -21,7 +21,8 @@ def _policy_form(event):
     if policy is None or request.method == "POST":
         return PolicyForm()
     data = {name: getattr(policy, name) for name in ("approval_mode", "in_person_capacity", "online_capacity",
-                                                     "is_hybrid", "contact_email", "reference_prefix")}
+                                                     "is_hybrid", "contact_email", "reference_prefix",
+                                                     "accepts_delegations")}
     for name in TIMES:
         value = getattr(policy, name)
         data[name] = to_local(value, event.timezone) if value else None
@@ -40,7 +41,7 @@ def desk_settings(event):
     form = _policy_form(event)
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("approval_mode", "in_person_capacity", "online_capacity",
-                                                   "is_hybrid", "reference_prefix")}
+                                                   "is_hybrid", "reference_prefix", "accepts_delegations")}
         data["contact_email"] = (form.contact_email.data or "").strip()
         try:
             for name in TIMES:

@@ -109,7 +109,8 @@ def edit(registration, data, user):
                     actor=actor_label(user), from_state=registration.state)
     db.session.flush()
     if "email" in changed and registrations.email_key(old_email) != registration.email_key:
-        notices.registration_mail(registration, "email_changed", recipient=old_email)
+        if old_email:  # a person added without an address has no old one to tell
+            notices.registration_mail(registration, "email_changed", recipient=old_email)
         notices.registration_mail(registration, "reminder")
     _audit(user, "registration.update", registration, fields=changed)
     return changed

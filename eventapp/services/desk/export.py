@@ -19,7 +19,7 @@ from ...extensions import db
 from ...i18n import (
     PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS, country_choices,
 )
-from ...models import BookingState, EventSession, Registration, SessionBooking
+from ...models import BookingState, Delegation, EventSession, Registration, SessionBooking
 from . import search as desk
 from ..agenda.local_times import to_local
 from ..registration import answers as answer_rules
@@ -46,6 +46,7 @@ COLUMNS = {
     "accessibility_needs": _l("Accessibility needs"),
     "dietary_requirements": _l("Dietary requirements"),
     "language": _l("Language"),
+    "delegation": _l("Delegation"),
 }
 DEFAULT_COLUMNS = ("reference", "first_name", "last_name", "email", "organisation", "stakeholder_group",
                    "country", "mode", "state")
@@ -57,6 +58,8 @@ FIELDS = (
     Registration.organisation, Registration.job_title, Registration.stakeholder_group, Registration.country_code,
     Registration.mode, Registration.state, Registration.created_at, Registration.accessibility_needs,
     Registration.dietary_requirements, Registration.locale,
+    sa.select(Delegation.name).where(Delegation.id == Registration.delegation_id).scalar_subquery()
+    .label("delegation_name"),
 )
 
 
@@ -123,6 +126,7 @@ def rows(event, desk_filter, columns):
         "accessibility_needs": lambda r: r.accessibility_needs,
         "dietary_requirements": lambda r: r.dietary_requirements,
         "language": lambda r: r.locale,
+        "delegation": lambda r: r.delegation_name or "",
     }
     for key in asked:
         getters[key] = (lambda qid: lambda r: (answer_rules.display(answers[r.id][qid], language)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from math import ceil
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
 from ...extensions import db
@@ -48,6 +49,7 @@ class DeskFilter:
     country: str = ""
     mode: str = ""
     session: int | None = None
+    delegation: int | None = None
     sort: str = DEFAULT_SORT
     answer: str = ""  #: "<choice id>" or "<question id>:yes|no": registrations that gave that answer
     show: tuple = ()  #: question ids shown as columns of the list (not a filter)
@@ -64,6 +66,7 @@ class DeskFilter:
         country = get("country").upper()
         country = country if len(country) == 2 and country.isalpha() else ""
         session = get("session")
+        delegation = get("delegation")
         sort = get("sort")
         answer = get("answer")
         shown = args.getlist("show") if hasattr(args, "getlist") else []
@@ -74,6 +77,7 @@ class DeskFilter:
             country=country,
             mode=mode,
             session=int(session) if session.isdigit() else None,
+            delegation=int(delegation) if delegation.isdigit() else None,
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
             answer=answer if ANSWER_RE.fullmatch(answer) else "",
             show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
@@ -89,7 +93,8 @@ class DeskFilter:
 
     @property
     def is_empty(self):
-        return not (self.q or self.state or self.group or self.country or self.mode or self.session or self.answer)
+        return not (self.q or self.state or self.group or self.country or self.mode or self.session
+                    or self.delegation or self.answer)
 
     def sorted_by(self, key):
         """The sort value a column heading links to: ascending first, then the other way round."""
@@ -136,6 +141,8 @@ def query(event, desk_filter, *, columns=(Registration,)):
         stmt = stmt.where(booked_on(f.session))
     if f.answer:
         stmt = stmt.where(answered_with(f.answer))
+    if f.delegation:
+        stmt = stmt.where(Registration.delegation_id == f.delegation)
     key = f.sort.lstrip("-")
     descending = f.sort.startswith("-")
     order = [c.desc() if descending else c.asc() for c in SORTS[key]]
@@ -203,7 +210,7 @@ def page(event, desk_filter, number=1, per_page=PER_PAGE):
     pages = max(ceil(total / per_page), 1)
     number = min(max(int(number or 1), 1), pages)
     items = db.session.scalars(
-        query(event, desk_filter).limit(per_page).offset((number - 1) * per_page)
+        query(event, desk_filter).options(so.joinedload(Registration.delegation)).limit(per_page).offset((number - 1) * per_page)
     ).all()
     return Page(items=items, total=total, number=number, per_page=per_page)
 

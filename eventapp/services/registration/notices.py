@@ -30,6 +30,7 @@ def _subject(kind, registration, event):
         "approved": _("Registration approved: %(event)s", event=event.title),
         "declined": _("Registration declined: %(event)s", event=event.title),
         "cancelled": _("Registration cancelled: %(event)s", event=event.title),
+        "replaced": _("Registration cancelled: %(event)s", event=event.title),
         "sessions_changed": _("Your sessions have changed: %(event)s", event=event.title),
         "email_changed": _("The e-mail address of your registration has changed: %(event)s", event=event.title),
     }[kind]
@@ -54,6 +55,10 @@ def _intro(kind, registration, event, position, session, reason):
                 _("Their reason: %(reason)s", reason=reason)]
     if kind == "session_promoted":
         return [_("Good news: a place became free at \"%(session)s\" and it is now yours.", session=session.title)]
+    if kind == "replaced":
+        return [_("The focal point of %(delegation)s has given your place at %(event)s to another member of "
+                  "the delegation, so your registration is cancelled.", delegation=registration.delegation.name,
+                  event=title)]
     if kind == "email_changed":
         return [_("The e-mail address of your registration for %(event)s is now %(address)s. If you did "
                   "not make this change, write to the organisers at once.", event=title, address=registration.email)]
@@ -72,8 +77,12 @@ def _intro(kind, registration, event, position, session, reason):
 
 
 def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
-    """Queue an e-mail about the registration, with a fresh manage link while it is active."""
+    """Queue an e-mail about the registration, with a fresh manage link while it is active.
 
+    A person added by the organisers without an address (and outside a delegation) gets no e-mail.
+    """
+    if not (recipient or registration.contact_email):
+        return None
     event = registration.event
     # The old address, told of a change of address, gets no link to the registration.
     token = issue_token(registration) if registration.is_active and kind != "email_changed" else None
@@ -103,7 +112,7 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         if ics is not None:
             attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
     return mail.queue(
-        recipient or registration.email,
+        recipient or registration.contact_email,
         subject,
         text,
         html,

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...taxonomy import N_
 from ...models import (
-    EmailChange, MessageRecipient, OutboxAttachment, OutboxMessage, Registration, RegistrationChange,
+    Delegation, EmailChange, MessageRecipient, OutboxAttachment, OutboxMessage, Registration, RegistrationChange,
     RegistrationState, RegistrationToken,
 )
 from .. import audit
@@ -138,6 +138,14 @@ def purge_event(event, older_than_days, *, now=None, actor=None):
         sa.select(Registration.id).where(Registration.event_id == event.id, Registration.erased_at.is_(None))
     ).all()
     erased = erase_registrations(list(ids), now)
+    # The focal points' own names and addresses go too; the delegations' names stay (organisations).
+    db.session.execute(
+        sa.update(Delegation).where(Delegation.event_id == event.id).values(
+            focal_first_name="", focal_last_name="", focal_email="",
+            token_hash="erased-" + sa.cast(Delegation.id, sa.String),
+        ).execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
     audit.record(actor, "registrations.purge", event=event, target=event.slug, details={"erased": erased})
     return erased
 
