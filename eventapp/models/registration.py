@@ -63,6 +63,7 @@ class RegistrationPolicy(db.Model):
     changes_close_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: None: the event's start
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")  #: for changes after the deadline
     reference_prefix: so.Mapped[str] = so.mapped_column(sa.String(12), default="REG")  #: e.g. IDM24
+    reminder_hours_before: so.Mapped[int | None] = so.mapped_column(default=48)  #: None: no reminder e-mail
 
     event: so.Mapped[Event] = so.relationship(back_populates="registration_policy")
 
