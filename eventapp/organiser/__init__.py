@@ -5,3 +5,4 @@ from .views import bp  # noqa: F401
 from . import (  # noqa: E402,F401
     agenda, award_ceremony, award_entries, awards, desk, events, participants, sessions, settings, users,
 )
+from . import online  # noqa: E402,F401

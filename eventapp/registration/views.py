@@ -23,7 +23,7 @@ from ..services.agenda import pages as agenda
 from ..services.registration import availability
 from ..services.desk import badges
 from ..services.registration import capacity
-from ..services.registration import tokens
+from ..services.registration import online, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
@@ -157,6 +157,7 @@ def manage(token):
         registration,
         token,
         position=capacity.waitlist_position(registration),
+        online_links=online.visible_links(registration),
     )
 
 
