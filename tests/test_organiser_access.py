@@ -75,6 +75,8 @@ ROUTES = {
     "organiser.desk_edit": "event",
     "organiser.desk_settings": "event",
     "organiser.desk_session_capacities": "event",
+    "organiser.desk_online": "event",
+    "organiser.desk_online_sessions": "event",
 }
 
 
