@@ -133,13 +133,20 @@ def send_mail(loop, interval, retry_failed):
 
 
 REMINDER_CHECK_SECONDS = 60
+#: Reminders queued per transaction: the event's policy row stays locked (registrations wait) only briefly.
+REMINDER_BATCH = 50
 
 
 def _queue_reminders(limit=500):
     from .services.registration import reminders
 
-    queued = reminders.queue_due_reminders(limit=limit)
-    db.session.commit()
+    queued = 0
+    while queued < limit:
+        batch = reminders.queue_due_reminders(limit=min(REMINDER_BATCH, limit - queued))
+        db.session.commit()
+        if not batch:
+            break
+        queued += batch
     return queued
 
 

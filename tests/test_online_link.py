@@ -223,3 +223,21 @@ def test_a_session_link_goes_to_online_participants_who_hold_a_place_at_it(clien
     path = re.search(r"https://events\.example\.org(/registrations/[A-Za-z0-9_-]{40,})", plain).group(1)
     assert side_url in text(client.get(path))
     assert side_url not in client.get(f"/events/{event.slug}/sessions/{side.id}").get_data(as_text=True)
+
+
+def test_an_online_participant_promoted_from_the_waiting_list_gets_the_link_with_the_good_news(
+        client, hybrid_event, organiser, make_participant):
+    from eventapp.services.registration import register as registrations
+
+    organiser(hybrid_event)
+    assert set_link(client, hybrid_event).status_code == 302
+    first = make_participant(hybrid_event, mode="online", email="first@example.org")
+    waiting = make_participant(hybrid_event, mode="online", email="second@example.org", locale="fr")
+    assert (first.state, waiting.state) == ("confirmed", "waitlisted")
+    assert_no_secret(outbox("second@example.org")[-1].text_body, "the waiting-list e-mail")
+    registrations.cancel(first)
+    db.session.commit()
+    promoted = outbox("second@example.org")[-1]
+    assert promoted.kind == "promoted" and by_email("second@example.org").state == "confirmed"
+    assert URL in promoted.text_body and "Comment participer en ligne" in promoted.text_body
+    assert f'<a href="{URL}">' in promoted.html_body

@@ -110,20 +110,24 @@ def test_a_draft_event_gets_no_reminders_and_a_run_is_bounded(hybrid_event, make
     assert reminders.queue_due_reminders(now=now) == 0
 
 
-def test_the_mail_reminders_command_is_safe_to_run_again_and_again(runner, hybrid_event, make_registration, smtp):
+def test_the_mail_reminders_command_is_safe_to_run_again_and_again(runner, hybrid_event, make_registration, smtp,
+                                                                   monkeypatch):
     """Run as cron would, on the real clock: the event starts in a day, the reminder was due yesterday."""
     event = hybrid_event
     event.starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
     event.ends_at = event.starts_at + timedelta(hours=8)
-    person = make_registration(event, email="venue@example.org")
-    person.created_at = datetime.now(UTC) - timedelta(days=10)
+    for address in ("venue@example.org", "other@example.org", "third@example.org"):
+        person = make_registration(event, email=address)
+        person.created_at = datetime.now(UTC) - timedelta(days=10)
     newcomer = make_registration(event, email="newcomer@example.org")  # registered now, after the reminder time
     db.session.commit()
-    result = runner.invoke(args=["mail", "reminders"])
-    assert result.exit_code == 0 and "Reminders queued: 1." in result.output
+    monkeypatch.setattr("eventapp.cli.REMINDER_BATCH", 1)  # one transaction per reminder
+    result = runner.invoke(args=["mail", "reminders", "--limit", "2"])
+    assert result.exit_code == 0 and "Reminders queued: 2." in result.output
+    assert runner.invoke(args=["mail", "reminders"]).output.startswith("Reminders queued: 1.")
     assert runner.invoke(args=["mail", "reminders"]).output.startswith("Reminders queued: 0.")
     assert runner.invoke(args=["mail", "send"]).exit_code == 0
-    assert [m["To"] for m in smtp.messages] == ["venue@example.org"]
+    assert sorted(m["To"] for m in smtp.messages) == ["other@example.org", "third@example.org", "venue@example.org"]
     assert newcomer.id not in db.session.scalars(sa.select(RegistrationReminder.registration_id)).all()
 
 
@@ -171,3 +175,28 @@ def test_two_runs_at_once_queue_each_reminder_once(app, hybrid_event, make_regis
         thread.join(timeout=60)
     assert sorted(counts) == [0, 20]
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "event_reminder")) == 20
+
+
+def test_the_reminder_is_written_in_the_participants_language(hybrid_event, make_registration):
+    make_registration(hybrid_event, mode="online", locale="es", email="ana@example.org")
+    make_registration(hybrid_event, mode="in_person", locale="fr", email="luc@example.org")
+    assert reminders.queue_due_reminders(now=hybrid_event.starts_at - timedelta(hours=2)) == 2
+    spanish, french = (db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == a))
+                       for a in ("ana@example.org", "luc@example.org"))
+    assert spanish.subject == f"Recordatorio: {hybrid_event.title} se acerca"
+    assert "Cómo participar en línea" in spanish.text_body and URL in spanish.text_body
+    assert french.subject == f"Rappel : {hybrid_event.title} approche"
+    assert "Vous participez sur place" in french.text_body and "Lieu : CICG" in french.text_body
+
+
+def test_queries_per_reminder_stay_flat_as_the_event_grows(hybrid_event, make_registration, count_queries):
+    counts = {}
+    for size in (5, 25):
+        for _ in range(size):
+            make_registration(hybrid_event, mode="online")
+        with count_queries() as statements:
+            queued = reminders.queue_due_reminders(now=hybrid_event.starts_at - timedelta(hours=1))
+        db.session.commit()
+        assert queued == size
+        counts[size] = len(statements) / size
+    assert counts[25] <= counts[5], counts
