@@ -241,3 +241,12 @@ def test_an_online_participant_promoted_from_the_waiting_list_gets_the_link_with
     assert promoted.kind == "promoted" and by_email("second@example.org").state == "confirmed"
     assert URL in promoted.text_body and "Comment participer en ligne" in promoted.text_body
     assert f'<a href="{URL}">' in promoted.html_body
+
+
+def test_an_old_address_told_of_a_change_of_address_gets_no_link(hybrid_event, make_registration):
+    online.save_event_online(hybrid_event, {"url": URL, "passcode": PASSCODE, "reminder_hours_before": 48}, None,
+                             mailer=notices.registration_mail)
+    person = make_registration(hybrid_event, mode="online", email="new@example.org")
+    told = notices.registration_mail(person, "email_changed", recipient="old@example.org")
+    assert_no_secret(told.text_body + told.html_body, "the e-mail to the old address")
+    assert URL in notices.registration_mail(person, "reminder").text_body  # the new address: yes

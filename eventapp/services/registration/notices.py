@@ -106,7 +106,8 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
                        if token and registration.state == RegistrationState.CONFIRMED
                        and not (kind == "event_reminder" and registration.mode == ParticipationMode.ONLINE)
                        else None),
-            online_links=visible_links(registration),
+            # Only to the participant's own address: never to an old address told of a change.
+            online_links=visible_links(registration) if token else [],
             event_url=mail.public_url("agenda.event", slug=event.slug),
         )
         context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
