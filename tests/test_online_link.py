@@ -205,6 +205,12 @@ def test_a_session_link_goes_to_online_participants_who_hold_a_place_at_it(clien
     db.session.commit()
     unbooked = make_registration(event, mode="online", email="unbooked@example.org")
 
+    from eventapp.models import DraftSession
+
+    client.get(f"/manage/events/{event.id}/sessions/")  # the working copy starts from the published agenda
+    draft = db.session.scalar(sa.select(DraftSession).where(DraftSession.session_id == side.id))
+    form = client.get(f"/manage/events/{event.id}/sessions/{draft.id}/edit").get_data(as_text=True)
+    assert f'href="{settings_url(event, "/online/sessions")}#url-{side.id}"' in form
     page = client.get(settings_url(event, "/online/sessions"))
     assert page.status_code == 200 and "Side event on data" in text(page)
     refused = client.post(settings_url(event, "/online/sessions"), data={f"url-{side.id}": "not a link"})
