@@ -57,7 +57,7 @@ def test_reminders_go_once_at_the_right_time_through_smtp_with_the_right_content
     assert in_person["Subject"] == f"Reminder: {event.title} is coming soon"
     body = plain(in_person)
     assert "You take part in person" in body and "Venue: CICG, Rue de Varembé 17, Geneva" in body
-    assert f"https://events.example.org/registrations/" in body and "/badge" in body
+    assert "https://events.example.org/registrations/" in body and "/badge" in body
     assert URL not in in_person.as_string() and "8841" not in body
     [ics] = list(in_person.iter_attachments())
     assert ics.get_content_type() == "text/calendar" and ics.get_filename() == f"{venue.reference}.ics"
