@@ -80,6 +80,8 @@ ROUTES = {
     "organiser.delegations": "event",
     "organiser.delegation": "event",
     "organiser.delegation_message": "event",
+    "organiser.desk_online": "event",
+    "organiser.desk_online_sessions": "event",
 }
 
 

@@ -62,3 +62,4 @@ from .questions import (  # noqa: F401
     answer_choices,
 )
 from .delegations import Delegation  # noqa: F401
+from .online import OnlineLink, RegistrationReminder  # noqa: F401

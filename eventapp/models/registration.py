@@ -64,6 +64,7 @@ class RegistrationPolicy(db.Model):
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")  #: for changes after the deadline
     reference_prefix: so.Mapped[str] = so.mapped_column(sa.String(12), default="REG")  #: e.g. IDM24
     accepts_delegations: so.Mapped[bool] = so.mapped_column(default=False)  #: focal points may register a group
+    reminder_hours_before: so.Mapped[int | None] = so.mapped_column(default=48)  #: None: no reminder e-mail
 
     event: so.Mapped[Event] = so.relationship(back_populates="registration_policy")
 

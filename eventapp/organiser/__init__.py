@@ -7,3 +7,4 @@ from . import (  # noqa: E402,F401
     users,
 )
 from . import delegations, walk_ins  # noqa: E402,F401
+from . import online  # noqa: E402,F401

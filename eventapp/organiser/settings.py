@@ -11,6 +11,7 @@ from ..services.errors import DomainError
 from ..services.agenda.local_times import to_local, to_utc
 from .access import event_access
 from .forms_desk import ActionForm, PolicyForm
+from .forms_online import online_form as saved_online_form
 from .views import bp
 
 TIMES = ("opens_at", "closes_at", "changes_close_at")
@@ -56,8 +57,14 @@ def desk_settings(event):
             if promoted:
                 flash(_promoted_message(len(promoted)), "success")
             return redirect(url_for(".desk_settings", event_id=event.id))
-    return render_template("organiser/desk_settings.html", event=event, form=form,
-                           sessions=registration_sessions(event), sessions_form=ActionForm())
+    return render_settings(event, form=form)
+
+
+def render_settings(event, form=None, online_form=None):
+    """The settings page; a refused form is shown as posted, the others as saved."""
+    return render_template("organiser/desk_settings.html", event=event, form=form or _policy_form(event),
+                           sessions=registration_sessions(event), sessions_form=ActionForm(),
+                           online_form=online_form or saved_online_form(event))
 
 
 @bp.route("/events/<int:event_id>/registrations/settings/sessions", methods=["POST"])

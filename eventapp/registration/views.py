@@ -24,7 +24,7 @@ from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.desk import badges
 from ..services.registration import capacity
-from ..services.registration import tokens
+from ..services.registration import online, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
@@ -176,6 +176,7 @@ def manage(token):
         position=capacity.waitlist_position(registration),
         answered=answer_rules.answered_list(registration, str(get_locale())),
         has_questions=bool(answer_rules.asked_questions(registration.event, registration.mode)),
+        online_links=online.visible_links(registration),
     )
 
 

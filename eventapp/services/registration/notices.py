@@ -5,14 +5,16 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ...models import BookingState, RegistrationState
+from ...models import BookingState, ParticipationMode, RegistrationState
 from .. import mail
 from ..calendars.registrant import registration_attachment
+from .online import visible_links
 from .tokens import issue_token
 from .waitlist import waitlist_position
 
 #: E-mails that carry the calendar entry.
-WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed"}
+WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed",
+                 "event_reminder"}
 
 
 def _subject(kind, registration, event):
@@ -23,6 +25,10 @@ def _subject(kind, registration, event):
         if state == RegistrationState.PENDING:
             return _("Registration received, awaiting approval: %(event)s", event=event.title)
         return _("You are on the waiting list: %(event)s", event=event.title)
+    if kind == "event_reminder":
+        return _("Reminder: %(event)s is coming soon", event=event.title)
+    if kind == "online_link":
+        return _("How to join online: %(event)s", event=event.title)
     return {
         "reminder": _("Your registration and its link: %(event)s", event=event.title),
         "promoted": _("A place is now yours: %(event)s", event=event.title),
@@ -62,6 +68,14 @@ def _intro(kind, registration, event, position, session, reason):
     if kind == "email_changed":
         return [_("The e-mail address of your registration for %(event)s is now %(address)s. If you did "
                   "not make this change, write to the organisers at once.", event=title, address=registration.email)]
+    if kind == "event_reminder":
+        return [_("%(event)s is coming soon. Here is what you need to take part.", event=title),
+                _("You take part online: how to join is below. Keep the link to yourself.")
+                if registration.mode == ParticipationMode.ONLINE else
+                _("You take part in person: please bring your badge (the link is below) to the entrance.")]
+    if kind == "online_link":
+        return [_("The organisers of %(event)s have set or changed how to join online. Here is the "
+                  "up-to-date link; keep it to yourself.", event=title)]
     return [{
         "reminder": _("Here is the link to your registration for %(event)s. If you did not ask for it, "
                       "you can ignore this e-mail: nothing has changed.", event=title),
@@ -98,7 +112,11 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
             bookings=[b for b in registration.bookings if b.state != BookingState.CANCELLED],
             manage_url=mail.public_url("registration.manage", token=token) if token else None,
             badge_url=(mail.public_url("registration.badge", token=token)
-                       if token and registration.state == RegistrationState.CONFIRMED else None),
+                       if token and registration.state == RegistrationState.CONFIRMED
+                       and not (kind == "event_reminder" and registration.mode == ParticipationMode.ONLINE)
+                       else None),
+            # Only to the participant's own address: never to an old address told of a change.
+            online_links=visible_links(registration) if token else [],
             event_url=mail.public_url("agenda.event", slug=event.slug),
         )
         context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
