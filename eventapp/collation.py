@@ -19,8 +19,14 @@ _OWN_LETTERS = {"es": {"ñ": "n"}}
 _AFTER = "\U0010ffff"
 
 
+#: Letters Unicode does not decompose into a base letter and an accent, read as their base letters.
+_BASE_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
+                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"})
+
+
 def _strip(text):
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.translate(_BASE_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(text):

@@ -187,3 +187,21 @@ def test_excel_has_dates_as_dates_and_text_as_text_cells(client, open_event, org
     # CSV has no cell types: it keeps the visible guard and a written date.
     csv_text = desk_export.to_csv(open_event, F(), ["organisation", "registered_at"])
     assert "'=1+2" in csv_text and local.strftime("%Y-%m-%d %H:%M") in csv_text
+
+
+def test_the_search_text_follows_edits_and_keeps_no_name_after_erasure(open_event, make_registration):
+    from eventapp.services.registration import privacy
+
+    person = make_registration(open_event, first_name="Łukasz", last_name="Wróbel", organisation="Fundación Ñandú")
+    assert person.search_text.startswith("lukasz wrobel ") and "fundacion nandu" in person.search_text
+    assert [r.id for r in desk.page(open_event, F(q="wrobel nandu")).items] == [person.id]
+    person.last_name = "Nowak"
+    db.session.commit()
+    assert [r.id for r in desk.page(open_event, F(q="nowak")).items] == [person.id]
+    assert desk.page(open_event, F(q="wrobel")).items == []
+    privacy.delete_registration(person)
+    db.session.commit()
+    db.session.expire_all()
+    erased = db.session.get(Registration, person.id)
+    assert erased.search_text == person.reference.lower()
+    assert desk.page(open_event, F(q="lukasz")).items == []

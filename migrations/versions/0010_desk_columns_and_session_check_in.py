@@ -18,9 +18,14 @@ branch_labels = None
 depends_on = None
 
 
+_BASE_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
+                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"})
+
+
 def _fold(text):
     # The same as eventapp.collation.fold, copied so that the migration keeps working if that changes.
-    return "".join(c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c)).casefold()
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_BASE_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def upgrade():
