@@ -205,3 +205,27 @@ def test_the_search_text_follows_edits_and_keeps_no_name_after_erasure(open_even
     erased = db.session.get(Registration, person.id)
     assert erased.search_text == person.reference.lower()
     assert desk.page(open_event, F(q="lukasz")).items == []
+
+
+def test_one_by_one_a_free_place_goes_to_the_first_in_line_and_approval_shows_who_came_first(
+        client, open_event, organiser, make_registration):
+    open_event.registration_policy.in_person_capacity = 2
+    db.session.commit()
+    make_registration(open_event, state="confirmed")
+    now = datetime.now(UTC)
+    first = make_registration(open_event, state="waitlisted", waitlisted_at=now)
+    second = make_registration(open_event, state="waitlisted", waitlisted_at=now + timedelta(seconds=5))
+    organiser(open_event)
+    refused = client.post(desk_url(open_event, f"{second.id}/promote"), data={}, follow_redirects=True)
+    assert "1 person is ahead on the waiting list: a free place goes to the first in line." in text(refused)
+    assert states([first, second]) == ["waitlisted", "waitlisted"]
+    client.post(desk_url(open_event, f"{first.id}/promote"), data={})
+    assert states([first, second]) == ["confirmed", "waitlisted"]
+    client.post(desk_url(open_event, f"{second.id}/promote"), data={"promote-over_capacity": "y"})
+    assert states([first, second]) == ["confirmed", "confirmed"]  # the organiser's deliberate choice
+
+    early = make_registration(open_event, state="pending", created_at=now - timedelta(days=2))
+    late = make_registration(open_event, state="pending", created_at=now - timedelta(days=1))
+    page = text(client.get(desk_url(open_event, f"{late.id}")))
+    assert "1 registration awaiting approval was made before this one" in page
+    assert "was made before this one" not in text(client.get(desk_url(open_event, f"{early.id}")))

@@ -154,6 +154,7 @@ def _registration_page(event, registration, **forms):
     return render_template(
         "organiser/desk_registration.html", event=event, registration=registration, action_form=ActionForm(),
         position=capacity.waitlist_position(registration),
+        earlier_pending=desk_actions.earlier_pending(registration),
         places_left=(capacity.places_left(event.registration_policy, registration.mode)
                      if event.registration_policy is not None else None),
         **forms,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ...extensions import db
 from ...taxonomy import N_
@@ -59,9 +60,32 @@ def cancel(registration, reason, user):
     _audit(user, "registration.cancel", registration, reason=(reason or "").strip())
 
 
+def earlier_pending(registration):
+    """How many registrations awaiting approval were made before this one (approving in order is fairest)."""
+    if registration.state != RegistrationState.PENDING:
+        return 0
+    return capacity.count(sa.select(Registration.id).where(
+        Registration.event_id == registration.event_id,
+        Registration.state == RegistrationState.PENDING,
+        sa.or_(Registration.created_at < registration.created_at,
+               sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id)),
+    ))
+
+
 def move_from_waiting_list(registration, user, *, over_capacity=False):
-    """Confirm a person on the waiting list now, and tell them by e-mail."""
+    """Confirm a person on the waiting list now, and tell them by e-mail.
+
+    A free place goes to the first in line: moving someone further back needs `over_capacity`,
+    the organiser's deliberate choice to take one more person.
+    """
     policy = capacity.lock_policy(registration.event)
+    position = capacity.waitlist_position(registration)
+    if not over_capacity and position and position > 1 and capacity.places_left(policy, registration.mode) != 0:
+        raise NotFirstInLine(lazy_ngettext(
+            "%(num)d person is ahead on the waiting list: a free place goes to the first in line. "
+            "Confirm over capacity to take this person as well.",
+            "%(num)d people are ahead on the waiting list: a free place goes to the first in line. "
+            "Confirm over capacity to take this person as well.", position - 1))
     capacity.confirm_from_waiting_list(policy, registration, actor=actor_label(user), over_capacity=over_capacity)
     notices.registration_mail(registration, "promoted")
     _audit(user, "registration.promote", registration, over_capacity=bool(over_capacity))
@@ -239,4 +263,8 @@ def run_bulk(event, desk_filter, action, user, *, reason="", expected=None, over
 
 
 class SelectionChanged(DomainError):
+    status_code = 409
+
+
+class NotFirstInLine(DomainError):
     status_code = 409
