@@ -229,3 +229,17 @@ def test_one_by_one_a_free_place_goes_to_the_first_in_line_and_approval_shows_wh
     page = text(client.get(desk_url(open_event, f"{late.id}")))
     assert "1 registration awaiting approval was made before this one" in page
     assert "was made before this one" not in text(client.get(desk_url(open_event, f"{early.id}")))
+
+
+def test_the_bulk_warning_and_the_confirmation_read_in_french_and_spanish(client, open_event, organiser,
+                                                                         make_registration):
+    nine_pending_for_five_places(open_event, make_registration)
+    organiser(open_event)
+    french = text(client.get(desk_url(open_event, "bulk?action=approve&lang=fr")))
+    assert ("5 places pour 9 : les 5 premiers inscrits sont confirmés, 4 restent sur la liste d'attente dans leur "
+            "ordre.") in french
+    spanish = text(client.get(desk_url(open_event, "bulk?action=approve&lang=es")))
+    assert "5 plazas para 9: se confirma a las 5 personas que se inscribieron primero" in spanish
+    person = make_registration(open_event, state="confirmed")
+    asked = text(client.post(desk_url(open_event, f"{person.id}/cancel"), data={"cancel-reason": ""}))
+    assert "¿Cancelar esta inscripción?" in asked and f"Sí, cancelar {person.reference}" in asked
