@@ -184,6 +184,12 @@ def test_excel_has_dates_as_dates_and_text_as_text_cells(client, open_event, org
     assert when.is_date and isinstance(when.value, datetime)
     local = registered.astimezone(__import__("zoneinfo").ZoneInfo(open_event.timezone)).replace(tzinfo=None)
     assert when.value == local and when.number_format == "yyyy-mm-dd hh:mm"
+    # Numbers stay numbers (no column of the desk holds one today, but the writer keeps the type).
+    from openpyxl import Workbook
+    from eventapp.services.desk.spreadsheet import typed_cell
+    scratch = Workbook(write_only=True).create_sheet()
+    assert typed_cell(scratch, 42).data_type == "n" and typed_cell(scratch, 2.5).value == 2.5
+    assert typed_cell(scratch, "42").data_type == "s"
     # CSV has no cell types: it keeps the visible guard and a written date.
     csv_text = desk_export.to_csv(open_event, F(), ["organisation", "registered_at"])
     assert "'=1+2" in csv_text and local.strftime("%Y-%m-%d %H:%M") in csv_text

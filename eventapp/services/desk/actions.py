@@ -15,7 +15,7 @@ from flask_babel import lazy_ngettext
 
 from ...extensions import db
 from ...taxonomy import N_
-from ...models import Registration, RegistrationState
+from ...models import ParticipationMode, Registration, RegistrationState
 from .. import audit
 from ..registration import capacity
 from . import search as desk
@@ -184,20 +184,21 @@ BULK_ORDER = {
 def _forecast(plan, policy, rows, *, over_capacity=False):
     """Split the eligible rows into those who get a place and those who wait, mode by mode."""
     places_total = None
-    for mode in {row.mode for row in rows}:
+    modes = {row.mode for row in rows}
+    for mode in [m for m in ParticipationMode.ALL if m in modes]:
         in_mode = [row.id for row in rows if row.mode == mode]
         left = capacity.places_left(policy, mode)
-        if plan.action == APPROVE and left is not None:
-            # A newcomer never overtakes people already waiting for a place in the same mode.
-            if capacity.registrations_in(policy, mode, RegistrationState.WAITLISTED):
-                left = 0
+        # A newcomer never overtakes people already waiting for a place in the same mode.
+        if (plan.action == APPROVE and left is not None
+                and capacity.registrations_in(policy, mode, RegistrationState.WAITLISTED)):
+            left = 0
         if plan.action == PROMOTE and over_capacity:
             left = None
         if left is not None:
             places_total = (places_total or 0) + min(left, len(in_mode))
         take = in_mode if left is None else in_mode[:left]
         plan.confirmed.extend(take)
-        plan.waitlisted.extend(i for i in in_mode if i not in set(take))
+        plan.waitlisted.extend(in_mode[len(take):])
     plan.places = places_total
 
 
