@@ -249,3 +249,20 @@ def test_the_bulk_warning_and_the_confirmation_read_in_french_and_spanish(client
     person = make_registration(open_event, state="confirmed")
     asked = text(client.post(desk_url(open_event, f"{person.id}/cancel"), data={"cancel-reason": ""}))
     assert "¿Cancelar esta inscripción?" in asked and f"Sí, cancelar {person.reference}" in asked
+
+
+def test_a_hybrid_event_gives_places_mode_by_mode_in_registration_order(open_event, make_registration, make_user):
+    policy = open_event.registration_policy
+    policy.is_hybrid, policy.in_person_capacity, policy.online_capacity = True, 1, 1
+    db.session.commit()
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    online_late = make_registration(open_event, state="pending", mode="online", created_at=start + timedelta(hours=3))
+    room_late = make_registration(open_event, state="pending", created_at=start + timedelta(hours=2))
+    online_early = make_registration(open_event, state="pending", mode="online", created_at=start + timedelta(hours=1))
+    room_early = make_registration(open_event, state="pending", created_at=start)
+    plan = actions.plan_bulk(open_event, F(), actions.APPROVE)
+    assert plan.places == 2 and set(plan.confirmed) == {room_early.id, online_early.id}
+    actions.run_bulk(open_event, F(), actions.APPROVE, make_user(), expected=4)
+    db.session.commit()
+    assert states([room_early, online_early, room_late, online_late]) == ["confirmed", "confirmed",
+                                                                          "waitlisted", "waitlisted"]
