@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ..collation import fold
 from ..extensions import db
 from .agenda import Event, EventSession, UTCDateTime, utcnow
 
@@ -108,6 +109,8 @@ class Registration(db.Model):
     erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: personal data removed; counts kept
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: name, e-mail, organisation and reference in lower case without accents, for the desk's search
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     event: so.Mapped[Event] = so.relationship()
     delegation: so.Mapped["Delegation | None"] = so.relationship(back_populates="members")  # noqa: F821
@@ -135,6 +138,15 @@ class Registration(db.Model):
 
     def __repr__(self):
         return f"<Registration {self.reference} {self.state}>"
+
+
+@sa.event.listens_for(Registration, "before_insert")
+@sa.event.listens_for(Registration, "before_update")
+def _fill_search_text(mapper, connection, registration):
+    registration.search_text = fold(" ".join((
+        registration.first_name or "", registration.last_name or "", registration.email or "",
+        registration.organisation or "", registration.reference or "",
+    )))
 
 
 class RegistrationToken(db.Model):
@@ -167,6 +179,7 @@ class SessionBooking(db.Model):
     state: so.Mapped[str] = so.mapped_column(sa.String(16), default=BookingState.PENDING)
     waitlisted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: arrival at the session's door
 
     registration: so.Mapped[Registration] = so.relationship(back_populates="bookings")
     session: so.Mapped[EventSession] = so.relationship()

@@ -10,11 +10,13 @@ from .forms import LOCAL_FORMAT, choices
 
 
 class DeclineForm(FlaskForm):
+    confirmed = HiddenField()  #: "yes" once the organiser has seen the confirmation page
     reason = TextAreaField(_l("Reason (sent to the person)"),
                            validators=[DataRequired(message=_l("Please give the reason for declining.")), Length(max=2000)])
 
 
 class CancelForm(FlaskForm):
+    confirmed = HiddenField()  #: "yes" once the organiser has seen the confirmation page
     reason = TextAreaField(_l("Reason (kept in the history)"), validators=[Length(max=2000)])
 
 
@@ -41,6 +43,7 @@ class BulkForm(FlaskForm):
     action = HiddenField()
     expected = HiddenField()  #: how many the organiser was shown; a different count asks again
     reason = TextAreaField(_l("Reason (sent to each person)"), validators=[Length(max=2000)])
+    over_capacity = BooleanField(_l("Confirm them all even beyond the capacity"))
 
 
 APPROVAL_CHOICES = [

@@ -24,7 +24,7 @@ from . import search as desk
 from ..agenda.local_times import to_local
 from ..registration import answers as answer_rules
 from ..registration import questions as question_rules
-from .spreadsheet import neutralise
+from .spreadsheet import neutralise, typed_cell
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,16 +94,21 @@ def _session_titles(event, desk_filter):
     return titles
 
 
-def rows(event, desk_filter, columns):
-    """The heading row, then one row of plain values per registration of the selection."""
+def rows(event, desk_filter, columns, *, language="en", typed=False):
+    """The heading row, then one row per registration of the selection.
+
+    Plain text values for CSV; with `typed`, the registration time stays a (naive, local) datetime
+    for a spreadsheet's date cells.
+    """
     questions = question_columns(event)
     columns = chosen_columns(columns, questions)
     titles = _session_titles(event, desk_filter) if "sessions" in columns else {}
     # Plain rows rather than ORM objects: an export of thousands reads quicker without identity bookkeeping.
     registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
+    if desk.is_collated(desk_filter):
+        registrations = desk.in_order(registrations, desk.collated_ids(event, desk_filter, language))
     asked = [key for key in columns if key in questions]
     answers = answer_rules.answers_by_registration([r.id for r in registrations]) if asked else {}
-    language = str(get_locale() or "en")
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
@@ -122,7 +127,8 @@ def rows(event, desk_filter, columns):
         "mode": lambda r: modes.get(r.mode, r.mode),
         "state": lambda r: states.get(r.state, r.state),
         "sessions": lambda r: "; ".join(titles.get(r.id, [])),
-        "registered_at": lambda r: to_local(r.created_at, zone).strftime("%Y-%m-%d %H:%M"),
+        "registered_at": (lambda r: to_local(r.created_at, zone).replace(tzinfo=None, second=0, microsecond=0)) if typed
+        else (lambda r: to_local(r.created_at, zone).strftime("%Y-%m-%d %H:%M")),
         "accessibility_needs": lambda r: r.accessibility_needs,
         "dietary_requirements": lambda r: r.dietary_requirements,
         "language": lambda r: r.locale,
@@ -136,36 +142,23 @@ def rows(event, desk_filter, columns):
         yield [getters[key](registration) for key in columns]
 
 
-def to_csv(event, desk_filter, columns):
+def to_csv(event, desk_filter, columns, *, language="en"):
+    """CSV: a formula-like cell gets a leading ' (the only guard plain text has)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows(event, desk_filter, columns):
+    for row in rows(event, desk_filter, columns, language=language):
         writer.writerow([neutralise(value) for value in row])
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
 
 
-def to_xlsx(event, desk_filter, columns):
+def to_xlsx(event, desk_filter, columns, *, language="en"):
+    """Excel: dates as date cells, numbers as numbers, every text as a text cell (never a formula)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(_("Registrations"))[:31])
-    bold = Font(bold=True)
-    def clean(value):  # control characters have no place in a worksheet: Excel refuses the file
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
-
-    for number, row in enumerate(rows(event, desk_filter, columns)):
-        if number == 0:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=clean(value))
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-        else:
-            sheet.append([clean(value) for value in row])
+    for number, row in enumerate(rows(event, desk_filter, columns, language=language, typed=True)):
+        sheet.append([typed_cell(sheet, value, heading=number == 0) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

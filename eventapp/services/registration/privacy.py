@@ -103,6 +103,7 @@ def erase_registrations(registration_ids, now):
                 first_name="", last_name="", organisation="", job_title="",
                 accessibility_needs="", dietary_requirements="", listed_publicly=False,
                 email="", email_key="erased-" + sa.cast(Registration.id, sa.String),
+                search_text=sa.func.lower(Registration.reference),  # the desk's search keeps no name either
                 erased_at=now,
             )
             .execution_options(synchronize_session=False)
