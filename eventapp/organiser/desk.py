@@ -33,7 +33,8 @@ def desk(event):
         "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
         question_columns=question_columns, shown=shown,
-        answers=answer_rules.answer_texts([r.id for r in page.items], str(get_locale())) if shown else {},
+        answers=(answer_rules.answer_texts([r.id for r in page.items], [q for q, _heading in shown], str(get_locale()))
+                 if shown else {}),
     )
 
 

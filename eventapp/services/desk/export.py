@@ -99,8 +99,9 @@ def rows(event, desk_filter, columns):
     # Plain rows rather than ORM objects: an export of thousands reads quicker without identity bookkeeping.
     registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
     asked = [key for key in columns if key in questions]
-    answers = answer_rules.answers_by_registration([r.id for r in registrations]) if asked else {}
-    language = str(get_locale() or "en")
+    selection = desk.query(event, desk_filter, columns=(Registration.id,)).order_by(None)
+    answers = (answer_rules.answer_texts(selection, [questions[key][0] for key in asked], str(get_locale() or "en"))
+               if asked else {})
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
@@ -125,8 +126,7 @@ def rows(event, desk_filter, columns):
         "language": lambda r: r.locale,
     }
     for key in asked:
-        getters[key] = (lambda qid: lambda r: (answer_rules.display(answers[r.id][qid], language)
-                                               if qid in answers.get(r.id, {}) else ""))(questions[key][0].id)
+        getters[key] = (lambda qid: lambda r: answers.get(r.id, {}).get(qid, ""))(questions[key][0].id)
     yield [str(COLUMNS[key]) if key in COLUMNS else questions[key][1] for key in columns]
     for registration in registrations:
         yield [getters[key](registration) for key in columns]
