@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..registration import question_fields
 from ..services import audit
+from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from ..services.registration import capacity
 from ..services.desk import actions as desk_actions
@@ -33,7 +34,7 @@ def desk(event):
         "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
         question_columns=question_columns, shown=shown,
-        answers=(answer_rules.answer_texts([r.id for r in page.items], [q for q, _heading in shown], str(get_locale()))
+        answers=(answer_display.answer_texts([r.id for r in page.items], [q for q, _heading in shown], str(get_locale()))
                  if shown else {}),
     )
 
@@ -111,7 +112,7 @@ def _registration_page(event, registration, **forms):
     forms.setdefault("promote_form", PromoteForm(prefix="promote"))
     return render_template(
         "organiser/desk_registration.html", event=event, registration=registration, action_form=ActionForm(),
-        answered=answer_rules.answered_list(registration, str(get_locale())),
+        answered=answer_display.answered_list(registration, str(get_locale())),
         has_questions=bool(answer_rules.asked_questions(event, registration.mode)),
         position=capacity.waitlist_position(registration),
         places_left=(capacity.places_left(event.registration_policy, registration.mode)

@@ -22,7 +22,7 @@ from ...i18n import (
 from ...models import BookingState, EventSession, Registration, SessionBooking
 from . import search as desk
 from ..agenda.local_times import to_local
-from ..registration import answers as answer_rules
+from ..registration import answer_display
 from ..registration import questions as question_rules
 from .spreadsheet import neutralise
 
@@ -100,7 +100,7 @@ def rows(event, desk_filter, columns):
     registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
     asked = [key for key in columns if key in questions]
     selection = desk.query(event, desk_filter, columns=(Registration.id,)).order_by(None)
-    answers = (answer_rules.answer_texts(selection, [questions[key][0] for key in asked], str(get_locale() or "en"))
+    answers = (answer_display.answer_texts(selection, [questions[key][0] for key in asked], str(get_locale() or "en"))
                if asked else {})
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
