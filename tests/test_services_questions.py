@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from eventapp.extensions import db
 from eventapp.models import RegistrationAnswer
 from eventapp.services.errors import ValidationFailed
+from eventapp.services.registration import answer_display
 from eventapp.services.registration import answers as answer_rules
 from eventapp.services.registration import questions as question_rules
 
@@ -82,7 +83,7 @@ def test_a_retired_choice_stays_with_whoever_holds_it_and_is_offered_to_nobody_e
     assert answer_rules.save_answers(holder, {lunch.id: str(fish.id)}) == []
     with pytest.raises(answer_rules.AnswersInvalid):
         answer_rules.save_answers(newcomer, {lunch.id: str(fish.id)})
-    (answer,) = answer_rules.answers_by_registration([holder.id])[holder.id].values()
-    assert answer_rules.display(answer, "fr") == "Poisson (retired)"
+    (answer,) = answer_display.answers_by_registration([holder.id])[holder.id].values()
+    assert answer_display.display(answer, "fr") == "Poisson (retired)"
     question_rules.edit_question(lunch, {"kind": "single_choice", "label": "Lunch", "choices": "Meat\nFish\nVegan"}, None)
     assert fish.retired_at is None and [c.label for c in lunch.active_choices] == ["Meat", "Fish", "Vegan"]

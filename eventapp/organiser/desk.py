@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..registration import question_fields
 from ..services import audit
+from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from ..services.registration import capacity
 from ..services.desk import actions as desk_actions
@@ -66,7 +67,8 @@ def desk(event):
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
         table_columns=table_columns(request.args), all_table_columns=TABLE_COLUMNS, always_shown=ALWAYS_SHOWN,
         question_columns=question_columns, shown=shown,
-        answers=answer_rules.answer_texts([r.id for r in page.items], str(get_locale())) if shown else {},
+        answers=(answer_display.answer_texts([r.id for r in page.items], [q for q, _heading in shown], str(get_locale()))
+                 if shown else {}),
         delegations=delegations_of(event),
     )
 
@@ -161,7 +163,7 @@ def _registration_page(event, registration, **forms):
     forms.setdefault("promote_form", PromoteForm(prefix="promote"))
     return render_template(
         "organiser/desk_registration.html", event=event, registration=registration, action_form=ActionForm(),
-        answered=answer_rules.answered_list(registration, str(get_locale())),
+        answered=answer_display.answered_list(registration, str(get_locale())),
         has_questions=bool(answer_rules.asked_questions(event, registration.mode)),
         position=capacity.waitlist_position(registration),
         earlier_pending=desk_actions.earlier_pending(registration),

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import i18n
 from ..models import AskedOf, QuestionKind
+from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from .forms import MultiCheckboxField, strip
 
@@ -38,7 +39,7 @@ def options(pairs):
 
 def _choices(question, language, held):
     offered = [(str(c.id), c.text(language)) for c in question.active_choices]
-    kept = [(str(c.id), answer_rules.choice_label(c, language)) for c in held.get(question.id, [])]
+    kept = [(str(c.id), answer_display.choice_label(c, language)) for c in held.get(question.id, [])]
     return options(offered + kept)
 
 

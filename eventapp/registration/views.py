@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db, limiter
 from ..models import ParticipationMode, RegistrationState
 from ..services.agenda import pages as agenda
+from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.desk import badges
@@ -174,7 +175,7 @@ def manage(token):
         registration,
         token,
         position=capacity.waitlist_position(registration),
-        answered=answer_rules.answered_list(registration, str(get_locale())),
+        answered=answer_display.answered_list(registration, str(get_locale())),
         has_questions=bool(answer_rules.asked_questions(registration.event, registration.mode)),
         online_links=online.visible_links(registration),
     )

@@ -22,7 +22,7 @@ from ...i18n import (
 from ...models import BookingState, Delegation, EventSession, Registration, SessionBooking
 from . import search as desk
 from ..agenda.local_times import to_local
-from ..registration import answers as answer_rules
+from ..registration import answer_display
 from ..registration import questions as question_rules
 from .spreadsheet import neutralise, typed_cell
 
@@ -108,7 +108,9 @@ def rows(event, desk_filter, columns, *, language="en", typed=False):
     if desk.is_collated(desk_filter):
         registrations = desk.in_order(registrations, desk.collated_ids(event, desk_filter, language))
     asked = [key for key in columns if key in questions]
-    answers = answer_rules.answers_by_registration([r.id for r in registrations]) if asked else {}
+    selection = desk.query(event, desk_filter, columns=(Registration.id,)).order_by(None)
+    answers = (answer_display.answer_texts(selection, [questions[key][0] for key in asked], str(get_locale() or "en"))
+               if asked else {})
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
@@ -135,8 +137,7 @@ def rows(event, desk_filter, columns, *, language="en", typed=False):
         "delegation": lambda r: r.delegation_name or "",
     }
     for key in asked:
-        getters[key] = (lambda qid: lambda r: (answer_rules.display(answers[r.id][qid], language)
-                                               if qid in answers.get(r.id, {}) else ""))(questions[key][0].id)
+        getters[key] = (lambda qid: lambda r: answers.get(r.id, {}).get(qid, ""))(questions[key][0].id)
     yield [str(COLUMNS[key]) if key in COLUMNS else questions[key][1] for key in columns]
     for registration in registrations:
         yield [getters[key](registration) for key in columns]

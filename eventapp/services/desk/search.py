@@ -19,7 +19,7 @@ from ...collation import fold, sort_key_many
 from ...extensions import db
 from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
-from ..registration.answers import answered_with
+from ..registration.answer_display import answered_with
 
 ANSWER_RE = re.compile(r"\d{1,9}(:(yes|no))?")
 PER_PAGE = 50

@@ -1,4 +1,4 @@
-"""Answers to an event's own registration questions: validate, store, read, erase.
+"""Answers to an event's own registration questions: validate, store, fill in forms, erase.
 
 `save_answers(registration, raw)` is the one door for every registration path (the public form,
 the participant's own page, and later delegations and walk-ins): it checks each answer against
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import defaultdict
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
@@ -19,11 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
-from ...i18n import country_choices, country_name
+from ...i18n import country_choices
 from ...models import (
     AskedOf,
     QuestionKind,
-    Registration,
     RegistrationAnswer,
     RegistrationQuestion,
     answer_choices,
@@ -264,77 +262,8 @@ def held_choices(registration):
     return {qid: [c for c in a.choices if c.retired_at is not None] for qid, a in _stored(registration).items()}
 
 
-def display(answer, language=None):
-    """An answer as a person reads it; a retired choice is marked as such."""
-    kind = answer.question.kind
-    if kind in QuestionKind.WITH_CHOICES:
-        return "; ".join(c.text(language) + (" " + _("(retired)") if c.retired_at else "") for c in answer.choices)
-    if kind == QuestionKind.YES_NO:
-        return _("Yes") if answer.value == YES else _("No")
-    if kind == QuestionKind.ACCEPT:
-        return _("Accepted") if answer.value == ACCEPTED else ""
-    if kind == QuestionKind.COUNTRY:
-        return country_name(answer.value)
-    return answer.value
-
-
-def answers_by_registration(registration_ids):
-    """{registration id: {question id: answer}} for many registrations, in two queries."""
-    found = defaultdict(dict)
-    ids = list(registration_ids)
-    for start in range(0, len(ids), 500):
-        for answer in db.session.scalars(
-            sa.select(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(ids[start:start + 500]))
-            .options(so.selectinload(RegistrationAnswer.choices))
-        ):
-            found[answer.registration_id][answer.question_id] = answer
-    return found
-
-
-def answered_list(registration, language=None):
-    """[(question, label, answer)] of the registration's answers in the form's order, retired ones included."""
-    stored = _stored(registration)
-    questions = db.session.scalars(
-        sa.select(RegistrationQuestion).where(RegistrationQuestion.id.in_(list(stored)))
-        .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
-    ).all() if stored else []
-    return [(q, q.text(language), display(stored[q.id], language)) for q in questions]
-
-
-def export_answers(registration):
-    """The registration's answers for its data download, each with the question in English."""
-    return [
-        {"question": label, "answer": text, "question_retired": q.is_retired}
-        for q, label, text in answered_list(registration, "en")
-    ]
-
-
-def answered_with(answer):
-    """SQL condition for the desk's filter: "<choice id>" picked, or "<question id>:yes" / ":no" answered."""
-    if ":" in str(answer):
-        question_id, value = str(answer).split(":", 1)
-        return Registration.id.in_(sa.select(RegistrationAnswer.registration_id).where(
-            RegistrationAnswer.question_id == int(question_id), RegistrationAnswer.value == value))
-    return Registration.id.in_(
-        sa.select(RegistrationAnswer.registration_id)
-        .join(answer_choices, answer_choices.c.answer_id == RegistrationAnswer.id)
-        .where(answer_choices.c.choice_id == int(answer))
-    )
-
-
 def erase_answers(registration_ids):
     """Remove every answer of these registrations (erasure and purge)."""
     answers = sa.select(RegistrationAnswer.id).where(RegistrationAnswer.registration_id.in_(registration_ids))
     db.session.execute(sa.delete(answer_choices).where(answer_choices.c.answer_id.in_(answers)))
     db.session.execute(sa.delete(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(registration_ids)))
-
-
-def choice_label(choice, language=None):
-    return choice.text(language) + (" " + _("(retired)") if choice.retired_at else "")
-
-
-
-def answer_texts(registration_ids, language=None):
-    """{registration id: {question id: answer as read}} for a page of the desk."""
-    return {rid: {qid: display(answer, language) for qid, answer in found.items()}
-            for rid, found in answers_by_registration(registration_ids).items()}

@@ -18,6 +18,7 @@ from ...models import (
     RegistrationState, RegistrationToken,
 )
 from .. import audit
+from . import answer_display
 from . import answers as answer_rules
 from . import capacity
 from ..errors import ValidationFailed
@@ -54,7 +55,7 @@ def export_data(registration):
             "updated_at": _iso(registration.updated_at),
             "checked_in_at": _iso(registration.checked_in_at),
         },
-        "answers": answer_rules.export_answers(registration),
+        "answers": answer_display.export_answers(registration),
         "sessions": [
             {"title": b.session.title, "starts_at": _iso(b.session.starts_at), "state": b.state}
             for b in registration.bookings
