@@ -80,6 +80,7 @@ ROUTES = {
     "organiser.delegations": "event",
     "organiser.delegation": "event",
     "organiser.delegation_message": "event",
+    "organiser.delegation_link": "event",
 }
 
 
