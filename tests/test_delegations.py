@@ -286,3 +286,21 @@ def test_the_delegation_form_and_its_outcome_speak_french(client, open_event):
     assert "1 membre a une place confirmée." in shown
     assert "Les places sont épuisées : 1 membre est sur la liste d'attente (Bruno Vera)." in shown
     assert outbox("focal@mission-ec.org")[-1].subject.startswith("L'inscription de votre délégation")
+
+
+def test_an_organiser_emails_the_focal_point_a_new_link_and_the_old_one_stops_working(client, open_event,
+                                                                                       organiser):
+    accept_delegations()
+    client.post(f"/events/{open_event.slug}/register/delegation", data=delegation_form(MEMBERS[:1]))
+    old_link = delegation_link()
+    delegation = db.session.scalar(sa.select(Delegation))
+    user = organiser(open_event)
+    response = client.post(f"/manage/events/{open_event.id}/delegations/{delegation.id}/link", follow_redirects=True)
+    assert "A new link to the delegation's page was e-mailed to focal@mission-ec.org." in text(response)
+    new_link = delegation_link()
+    assert new_link != old_link
+    assert client.get(old_link).status_code == 404
+    assert "Ana Zambrano" in text(client.get(new_link))
+    from eventapp.models import AuditEntry
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "delegation.link"))
+    assert entry.user_email == user.email

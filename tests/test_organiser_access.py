@@ -82,6 +82,7 @@ ROUTES = {
     "organiser.delegation_message": "event",
     "organiser.desk_online": "event",
     "organiser.desk_online_sessions": "event",
+    "organiser.delegation_link": "event",
 }
 
 

@@ -8,12 +8,14 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..services import audit
 from ..services.desk import messages
 from ..services.desk.recipients import ACTIVE, Filters
 from ..services.errors import DomainError
 from ..services.registration import capacity
 from ..services.registration import delegations as delegation_service
 from .access import event_access
+from .forms_desk import ActionForm
 from .views import bp
 
 
@@ -72,3 +74,18 @@ def delegation_message(event, delegation_id):
             flash(_("Message queued for %(count)d people.", count=message.recipient_count), "success")
             return redirect(url_for(".messages_log", event_id=event.id, show=message.id))
     return _page(event, delegation, form)
+
+
+@bp.route("/events/<int:event_id>/delegations/<int:delegation_id>/link", methods=["POST"])
+@event_access
+def delegation_link(event, delegation_id):
+    """E-mail the focal point a new delegation link (for a lost one); the earlier link stops working."""
+    delegation = _delegation_or_404(event, delegation_id)
+    if ActionForm().validate_on_submit():
+        delegation_service.send_delegation_link(delegation)
+        audit.record(current_user, "delegation.link", event=event, target=delegation.name,
+                     details={"delegation_id": delegation.id})
+        db.session.commit()
+        flash(_("A new link to the delegation's page was e-mailed to %(address)s.", address=delegation.focal_email),
+              "success")
+    return redirect(url_for(".delegation", event_id=event.id, delegation_id=delegation.id))
