@@ -274,3 +274,11 @@ def test_the_participant_page_runs_the_same_queries_for_one_or_many_session_link
         assert page.status_code == 200 and f"https://stream.example.org/{sessions[-1].id}" in text(page)
         counts.append(len(statements))
     assert len(online.visible_links(person)) == 9 and counts[0] == counts[1], counts
+
+
+def test_an_event_without_registration_settings_is_told_to_save_them_first(client, make_event, organiser):
+    event = make_event()
+    organiser(event)
+    response = set_link(client, event)
+    assert response.status_code == 400 and "Save the registration settings above first." in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(OnlineLink.id))) == 0
