@@ -256,3 +256,29 @@ def test_an_old_address_told_of_a_change_of_address_gets_no_link(hybrid_event, m
     told = notices.registration_mail(person, "email_changed", recipient="old@example.org")
     assert_no_secret(told.text_body + told.html_body, "the e-mail to the old address")
     assert URL in notices.registration_mail(person, "reminder").text_body  # the new address: yes
+
+
+def test_the_participant_page_runs_the_same_queries_for_one_or_many_session_links(
+        client, hybrid_event, make_session, make_participant, count_queries):
+    person = make_participant(hybrid_event, mode="online", email="remote@example.org")
+    path = manage_path("remote@example.org")
+    counts = []
+    for size in (1, 8):
+        sessions = [make_session(hybrid_event) for _ in range(size)]
+        online.save_session_links(hybrid_event, {s.id: {"url": f"https://stream.example.org/{s.id}"} for s in sessions},
+                                  None, mailer=notices.registration_mail)
+        db.session.commit()
+        client.get(path)
+        with count_queries() as statements:
+            page = client.get(path)
+        assert page.status_code == 200 and f"https://stream.example.org/{sessions[-1].id}" in text(page)
+        counts.append(len(statements))
+    assert len(online.visible_links(person)) == 9 and counts[0] == counts[1], counts
+
+
+def test_an_event_without_registration_settings_is_told_to_save_them_first(client, make_event, organiser):
+    event = make_event()
+    organiser(event)
+    response = set_link(client, event)
+    assert response.status_code == 400 and "Save the registration settings above first." in text(response)
+    assert db.session.scalar(sa.select(sa.func.count(OnlineLink.id))) == 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
@@ -87,6 +88,7 @@ def visible_links(registration):
         sa.select(OnlineLink)
         .outerjoin(EventSession, EventSession.id == OnlineLink.session_id)
         .where(OnlineLink.event_id == event.id)
+        .options(so.contains_eager(OnlineLink.session))
         .order_by(OnlineLink.session_id.is_not(None), EventSession.starts_at, OnlineLink.id)
     ).all()
     booked = {b.session_id for b in registration.bookings if b.state == BookingState.CONFIRMED}
