@@ -53,3 +53,11 @@ from .organiser import (  # noqa: F401
     event_people,
 )
 from .messages import Message, MessageRecipient  # noqa: F401
+from .documents import (  # noqa: F401
+    Document,
+    DocumentAccess,
+    DocumentFile,
+    DocumentKind,
+    StoredBlob,
+    draft_session_tags,
+)
