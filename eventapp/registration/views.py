@@ -27,6 +27,7 @@ from ..services.registration import tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
+from ..services.documents.documents import participant_documents
 from ..services.errors import DomainError
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
 
@@ -157,6 +158,7 @@ def manage(token):
         registration,
         token,
         position=capacity.waitlist_position(registration),
+        participant_documents=participant_documents(registration, str(get_locale())),
     )
 
 
