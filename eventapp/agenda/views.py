@@ -40,7 +40,6 @@ def agenda_page(slug):
         agenda=timetable,
         room_column=agenda.room_column,
         registration=availability(event),
-        document_ids=documents.sessions_with_documents(event),
     )
 
 

@@ -202,14 +202,6 @@ def public_documents(event, locale, session=None):
     return in_reader_order(db.session.scalars(query).unique().all(), locale)
 
 
-def sessions_with_documents(event):
-    """Ids of the sessions that have at least one public document (the agenda marks them)."""
-    return set(db.session.scalars(
-        sa.select(Document.session_id).distinct()
-        .where(Document.event_id == event.id, Document.session_id.is_not(None), Document.access == DocumentAccess.PUBLIC)
-    ))
-
-
 def may_see_participant_documents(registration):
     return registration is not None and registration.state == RegistrationState.CONFIRMED
 
