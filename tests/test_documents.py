@@ -99,6 +99,9 @@ def test_upload_list_in_the_reader_language_replace_and_download_with_304(client
     assert replaced.status_code == 200 and replaced.data == PDF_EN_2  # same address, new file
     assert "Concept note v2.pdf" in replaced.headers["Content-Disposition"]
     assert "· English · updated on" in text(client.get("/events/idm-2030/?lang=en"))
+    changes = text(client.get("/events/idm-2030/agenda/changes"))
+    assert ("Documents added or updated Concept note English · updated on" in changes
+            and "Pathways presentation English · Panel on pathways · added on" in changes)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredBlob)) == 3  # the old bytes are gone
 
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()

@@ -81,4 +81,5 @@ def agenda_changes(slug):
 
     event = agenda.published_event_or_404(slug)
     history = [(r, revisions.readable(r.changes), revisions.is_first_publication(r)) for r in revisions.revisions(event)]
-    return render_template("agenda/changes.html", event=event, history=history)
+    return render_template("agenda/changes.html", event=event, history=history,
+                           document_updates=documents.recent_public_files(event))
