@@ -104,7 +104,7 @@ def test_upload_list_in_the_reader_language_replace_and_download_with_304(client
             and "Pathways presentation English · Panel on pathways · added on" in changes)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredBlob)) == 3  # the old bytes are gone
 
-    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("document.%")).order_by(AuditEntry.id)).all()
     assert actions == ["document.create", "document.add_language", "document.create", "document.replace"]
 
 
