@@ -75,6 +75,12 @@ ROUTES = {
     "organiser.desk_edit": "event",
     "organiser.desk_settings": "event",
     "organiser.desk_session_capacities": "event",
+    "organiser.documents_page": "event",
+    "organiser.edit_document": "event",
+    "organiser.put_document_file": "event",
+    "organiser.delete_document": "event",
+    "organiser.export_documents": "event",
+    "organiser.document_file": "event",
 }
 
 
@@ -124,6 +130,10 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
     }
     drafts = {e.id: db.session.scalar(db.select(DraftSession).filter_by(event_id=e.id)) for e in (mine, theirs)}
     awards = {e.id: _awards(e) for e in (mine, theirs)}
+    from eventapp.services.documents.documents import add_document
+
+    document = add_document(mine, {"title": "Alpha secret-title paper", "kind": "report", "access": "participants"},
+                            "en", "paper.pdf", b"%PDF-1.4\n%%EOF\n", None)
     db.session.commit()
     values = {
         "event_id": mine.id,
@@ -137,6 +147,8 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
         "registration_id": registration.id,
         "slug": mine.slug,
         "page": "registrations/",
+        "document_id": document.id,
+        "language": "en",
     }
     return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts, "awards": awards}
 
