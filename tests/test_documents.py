@@ -214,3 +214,29 @@ def test_public_document_lists_take_a_constant_number_of_queries(client, make_ev
     for n in range(3):
         upload(client, event, PDF_EN, "e.pdf", title=f"Event doc {n}")
     assert queries() == few
+
+
+def test_the_agenda_change_e_mail_mentions_public_documents_added_since_the_last_revision(
+        client, open_event, make_session, organiser):
+    from eventapp.models import DraftSession
+
+    from .conftest import outbox, register_data
+
+    plenary = make_session(open_event, title="Plenary")
+    client.post(f"/events/{open_event.slug}/register", data=register_data(email="amina@example.org"))
+    organiser(open_event)
+    publish = f"/manage/events/{open_event.id}/agenda/publish"
+    client.get(f"/manage/events/{open_event.id}/sessions/")
+    client.post(publish, data={"label": "Draft agenda", "is_final": "draft"})
+    upload(client, open_event, PDF_EN, "report.pdf", title="Summary report", kind="report")
+    upload(client, open_event, PDF_EN, "secret.pdf", title="Room list", kind="other", access="participants")
+    draft = db.session.scalar(sa.select(DraftSession).where(DraftSession.session_id == plenary.id))
+    draft.title = "Plenary: the way forward"
+    db.session.commit()
+    client.post(publish, data={"label": "Final programme", "is_final": "final"})
+
+    [mail] = [m for m in outbox("amina@example.org") if m.kind == "agenda_changed"]
+    doc_id = db.session.scalar(sa.select(DocumentFile.document_id).order_by(DocumentFile.id).limit(1))
+    assert "New or updated documents:" in mail.text_body
+    assert f"- Summary report (EN): https://events.example.org/events/{open_event.slug}/documents/{doc_id}/en" in mail.text_body
+    assert "Room list" not in mail.text_body and "Room list" not in mail.html_body

@@ -10,6 +10,7 @@ from ...models import AgendaRevision, Event, EventSession, SessionStatus, utcnow
 from .. import audit
 from ..awards import ceremony
 from .changes import is_first_publication, readable  # noqa: F401  (pages read changes through here)
+from ..documents.documents import public_files_since
 from .notices import notify_registrants
 from .pages import event_sessions
 from ..errors import ValidationFailed
@@ -124,7 +125,9 @@ def publish_revision(event, label, is_final, actor, expected=None):
         change["session_id"] = ids[change["uid"]]
     event.agenda_label, event.agenda_is_final = label, bool(is_final)
     db.session.flush()
-    number = (db.session.scalar(sa.select(sa.func.max(AgendaRevision.number)).where(AgendaRevision.event_id == event.id)) or 0) + 1
+    previous = db.session.scalar(sa.select(AgendaRevision).where(AgendaRevision.event_id == event.id)
+                                 .order_by(AgendaRevision.number.desc()).limit(1))
+    number = (previous.number if previous else 0) + 1
     revision = AgendaRevision(
         event=event, number=number, label=label, is_final=bool(is_final),
         published_by_id=getattr(actor, "id", None), published_by=getattr(actor, "email", ""),
@@ -133,7 +136,7 @@ def publish_revision(event, label, is_final, actor, expected=None):
     db.session.add(revision)
     audit.record(actor, "agenda.publish", event=event, target=label,
                  details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
-    notify_registrants(event, changes)  # see notices.py
+    notify_registrants(event, changes, documents=public_files_since(event, previous))  # see notices.py
     return revision
 
 

@@ -225,6 +225,19 @@ def recent_public_files(event, limit=20):
     return rows
 
 
+def public_files_since(event, revision):
+    """Public files added or replaced since a revision was published (None: nothing, a first publication)."""
+    if revision is None:
+        return []
+    changed_at = sa.func.coalesce(DocumentFile.updated_at, DocumentFile.created_at)
+    return db.session.scalars(
+        sa.select(DocumentFile).join(Document)
+        .where(Document.event_id == event.id, Document.access == DocumentAccess.PUBLIC, changed_at > revision.published_at)
+        .options(so.contains_eager(DocumentFile.document))
+        .order_by(Document.id, DocumentFile.language)
+    ).all()
+
+
 def file_for(event, document_id, language, *, public_only):
     """The file of a document in a language, or a 404 (participants-only files when public_only)."""
     file_row = db.session.scalar(
