@@ -89,6 +89,8 @@ def test_documents_live_in_the_bucket_and_download_replace_and_304_work(client, 
     again = client.get(public_url(event, doc_id, "en"), headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.data == PDF_EN_2
 
+    assert "Delete “Concept note”?" in text(client.get(f"/manage/events/{event.id}/documents/{doc_id}/delete"))
+    assert objects(bucket) != {}  # asking deletes nothing
     client.post(f"/manage/events/{event.id}/documents/{doc_id}/delete", follow_redirects=True)
     assert objects(bucket) == {}
     assert client.get(public_url(event, doc_id, "en")).status_code == 404

@@ -1,5 +1,5 @@
 """Manage pages for an event's documents: upload, describe, add a language, replace, delete, export."""
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -104,11 +104,13 @@ def put_document_file(event, document_id):
                            file_form=file_form, hint=_hint())
 
 
-@bp.route("/events/<int:event_id>/documents/<int:document_id>/delete", methods=["POST"])
+@bp.route("/events/<int:event_id>/documents/<int:document_id>/delete", methods=["GET", "POST"])
 @event_access
 def delete_document(event, document_id):
-    """Remove a document and all its files."""
+    """Ask, then remove a document and all its files."""
     document = documents.document_or_404(event, document_id)
+    if request.method == "GET":
+        return render_template("organiser/document_delete.html", event=event, document=document)
     title = document.title
     documents.delete_document(document, current_user)
     db.session.commit()
