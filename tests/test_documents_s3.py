@@ -102,3 +102,17 @@ def test_a_refused_upload_stores_nothing_in_the_bucket(client, make_event, organ
     response = upload(client, event, b"<html><script>alert(1)</script></html>", "note.pdf")
     assert "This type of file is not accepted" in text(response)
     assert objects(bucket) == {}
+
+
+def test_a_rolled_back_upload_leaves_no_object_and_keeps_the_old_one(app, make_event, bucket):
+    from eventapp.services.documents import documents
+
+    event = make_event()
+    document = documents.add_document(event, {"title": "Note", "kind": "other", "access": "public"}, "en", "a.pdf", PDF_EN, None)
+    db.session.commit()
+    [kept] = objects(bucket)
+    documents.put_file(document, "en", "b.pdf", PDF_EN_2, None)
+    assert len(objects(bucket)) == 2  # the new bytes are uploaded before the commit...
+    db.session.rollback()
+    assert list(objects(bucket)) == [kept]  # ...and removed when the change is rolled back; the old file stays
+    assert documents.file_bytes(db.session.scalar(sa.select(DocumentFile))) == PDF_EN

@@ -31,7 +31,11 @@ class DatabaseStorage:
 
 
 class S3Storage:
-    """Bytes in an S3-compatible bucket; an old object is removed only once the database change is committed."""
+    """Bytes in an S3-compatible bucket, kept in step with the database transaction.
+
+    A new object is removed again if the transaction rolls back; an old one is removed only once the
+    change is committed. (A crash between the upload and the commit can still leave an orphan object.)
+    """
 
     def __init__(self, bucket, endpoint_url=None, region=None):
         import boto3
@@ -41,6 +45,7 @@ class S3Storage:
 
     def put(self, key, data, content_type):
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        db.session().info.setdefault("new_objects", []).append((self, key))
 
     def get(self, key):
         try:
@@ -77,10 +82,13 @@ def storage():
 
 @sa.event.listens_for(so.Session, "after_commit")
 def _discard_after_commit(session):
+    session.info.pop("new_objects", None)
     for store, key in session.info.pop("discard_objects", []):
         store.delete_now(key)
 
 
 @sa.event.listens_for(so.Session, "after_rollback")
-def _keep_after_rollback(session):
+def _undo_after_rollback(session):
     session.info.pop("discard_objects", None)
+    for store, key in session.info.pop("new_objects", []):
+        store.delete_now(key)
