@@ -1,6 +1,5 @@
 """Document downloads: public files by a stable address, participants-only files through a participant's own link."""
 from flask import Blueprint, abort
-from flask_babel import get_locale
 
 from ..services.agenda import pages as agenda
 from ..services.documents import documents
@@ -16,7 +15,7 @@ def document_words():
     """Labels and formatting for document lists, on every page that shows them."""
     return {
         "DOCUMENT_KIND_LABELS": DOCUMENT_KIND_LABELS, "DOCUMENT_ACCESS_LABELS": DOCUMENT_ACCESS_LABELS,
-        "DOCUMENT_LANGUAGE_LABELS": DOCUMENT_LANGUAGE_LABELS, "reader_language": str(get_locale()),
+        "DOCUMENT_LANGUAGE_LABELS": DOCUMENT_LANGUAGE_LABELS,
         "document_type_label": lambda f: documents.file_type(f).label,
         "document_size": lambda f: documents.human_size(f.size),
     }
