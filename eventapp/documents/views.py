@@ -20,6 +20,7 @@ def document_words():
         "document_size": lambda f: documents.human_size(f.size),
     }
 
+
 @bp.route("/events/<slug>/documents/<int:document_id>/<any(en, fr, es):language>")
 def public_file(slug, document_id, language):
     """A public document's file in one language."""
