@@ -90,6 +90,12 @@ ROUTES = {
     "organiser.export_questions": "event",
     "organiser.import_questions": "event",
     "organiser.desk_answers": "event",
+    "organiser.documents_page": "event",
+    "organiser.edit_document": "event",
+    "organiser.put_document_file": "event",
+    "organiser.delete_document": "event",
+    "organiser.export_documents": "event",
+    "organiser.document_file": "event",
 }
 
 
@@ -146,6 +152,10 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
     }
     drafts = {e.id: db.session.scalar(db.select(DraftSession).filter_by(event_id=e.id)) for e in (mine, theirs)}
     awards = {e.id: _awards(e) for e in (mine, theirs)}
+    from eventapp.services.documents.documents import add_document
+
+    document = add_document(mine, {"title": "Alpha secret-title paper", "kind": "report", "access": "participants"},
+                            "en", "paper.pdf", b"%PDF-1.4\n%%EOF\n", None)
     db.session.commit()
     values = {
         "event_id": mine.id,
@@ -162,6 +172,8 @@ def world(app, make_event, make_user, make_session, make_person, make_room, make
         "action": "up",
         "slug": mine.slug,
         "page": "registrations/",
+        "document_id": document.id,
+        "language": "en",
     }
     return {"mine": mine, "theirs": theirs, "users": users, "values": values, "drafts": drafts, "awards": awards}
 

@@ -63,3 +63,11 @@ from .questions import (  # noqa: F401
 )
 from .delegations import Delegation  # noqa: F401
 from .online import OnlineLink, RegistrationReminder  # noqa: F401
+from .documents import (  # noqa: F401
+    Document,
+    DocumentAccess,
+    DocumentFile,
+    DocumentKind,
+    StoredBlob,
+    draft_session_tags,
+)

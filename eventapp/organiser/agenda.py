@@ -9,6 +9,7 @@ from ..services.agenda import labels as agenda_labels
 from ..services.agenda import notices as agenda_notices
 from ..services.agenda import revisions
 from ..services.agenda import working_copy
+from ..services.documents import documents
 from ..services.errors import DomainError, ImportFailed
 from .access import event_access, signed_in
 from .forms import ImportForm, PublishForm
@@ -29,7 +30,7 @@ def export_agenda(event, fmt):
     """Download the working copy of the agenda as CSV or YAML."""
     rows = agenda_io.rows(event)
     db.session.commit()
-    text = agenda_io.to_csv(rows) if fmt == "csv" else agenda_io.to_yaml(rows)
+    text = agenda_io.to_csv(rows) if fmt == "csv" else agenda_io.to_yaml(rows, documents=documents.export_rows(event))
     return _download(text, fmt, f"{event.slug}-agenda")
 
 

@@ -116,6 +116,9 @@ class SessionForm(FlaskForm):
                             description=_l("Leave empty for no limit."))
     requires_registration = BooleanField(_l("Takes its own registration"))
     speakers = FieldList(FormField(SpeakerRow), min_entries=0)
+    topics = MultiCheckboxField(_l("Topics"), coerce=int, choices=[], validate_choice=False)
+    new_topics = StringField(_l("New topics"), validators=[Length(max=1000)],
+                             description=_l("Names of topics to add, separated by “;”, e.g. “Remittances; Climate mobility”."))
 
 
 class MoveForm(FlaskForm):

@@ -29,6 +29,7 @@ from ..services.registration import online, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
+from ..services.documents.documents import participant_documents
 from ..services.errors import DomainError
 from . import question_fields
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
@@ -178,6 +179,7 @@ def manage(token):
         answered=answer_display.answered_list(registration, str(get_locale())),
         has_questions=bool(answer_rules.asked_questions(registration.event, registration.mode)),
         online_links=online.visible_links(registration),
+        participant_documents=participant_documents(registration, str(get_locale())),
     )
 
 
