@@ -233,7 +233,7 @@ def test_the_agenda_change_e_mail_mentions_public_documents_added_since_the_last
     draft = db.session.scalar(sa.select(DraftSession).where(DraftSession.session_id == plenary.id))
     draft.title = "Plenary: the way forward"
     db.session.commit()
-    client.post(publish, data={"label": "Final programme", "is_final": "final"})
+    client.post(publish, data={"label": "Final programme", "is_final": "final", "confirm_final": "yes"})
 
     [mail] = [m for m in outbox("amina@example.org") if m.kind == "agenda_changed"]
     doc_id = db.session.scalar(sa.select(DocumentFile.document_id).order_by(DocumentFile.id).limit(1))

@@ -48,14 +48,16 @@ def _registration_window(policy, now):
 
 
 def _unpublished_changes(ids):
-    """event id -> number of sessions whose draft differs from what the public sees (four queries)."""
+    """event id -> number of sessions whose draft differs from what the public sees (six queries)."""
     drafts = db.session.scalars(
         sa.select(DraftSession).where(DraftSession.event_id.in_(ids))
-        .options(so.joinedload(DraftSession.room), so.selectinload(DraftSession.speakers).joinedload(DraftSpeaker.person))
+        .options(so.joinedload(DraftSession.room), so.selectinload(DraftSession.speakers).joinedload(DraftSpeaker.person),
+                 so.selectinload(DraftSession.tags))
     ).unique().all()
     published = {item.id: item for item in db.session.scalars(
         sa.select(EventSession).where(EventSession.event_id.in_(ids))
-        .options(so.joinedload(EventSession.room), so.selectinload(EventSession.speakers).joinedload(SessionSpeaker.person))
+        .options(so.joinedload(EventSession.room), so.selectinload(EventSession.speakers).joinedload(SessionSpeaker.person),
+                 so.selectinload(EventSession.tags))
     ).unique().all()}
     changed = Counter()
     for draft in drafts:
