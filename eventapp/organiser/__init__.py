@@ -3,5 +3,5 @@ from .views import bp  # noqa: F401
 
 # Each area adds its routes to bp when imported.
 from . import (  # noqa: E402,F401
-    agenda, award_ceremony, award_entries, awards, desk, events, participants, sessions, settings, users,
+    agenda, award_ceremony, award_entries, awards, desk, embed, events, participants, sessions, settings, users,
 )
