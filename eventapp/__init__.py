@@ -60,6 +60,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
     from .api import bp as api_bp
+    from .documents import bp as documents_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
     from .organiser import bp as organiser_bp
@@ -69,6 +70,7 @@ def register_blueprints(app):
     app.register_blueprint(calendars_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(organiser_bp, url_prefix="/manage")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -111,7 +111,14 @@ def send_mail(loop, interval, retry_failed):
         count = outbox.retry_failed()
         db.session.commit()
         click.echo(f"{count} e-mails put back in the queue.")
+    next_reminders = 0.0
     while True:
+        if loop and time.monotonic() >= next_reminders:
+            # Reminders before events are due at most once a minute: check them between passes.
+            queued = _queue_reminders()
+            if queued:
+                click.echo(f"Reminders queued: {queued}.")
+            next_reminders = time.monotonic() + REMINDER_CHECK_SECONDS
         result = outbox.send_due()
         if not loop or result.sent or result.retrying or result.failed:
             click.echo(f"E-mail: {result}.")
@@ -123,6 +130,32 @@ def send_mail(loop, interval, retry_failed):
             time.sleep(interval)
         except KeyboardInterrupt:
             return
+
+
+REMINDER_CHECK_SECONDS = 60
+#: Reminders queued per transaction: the event's policy row stays locked (registrations wait) only briefly.
+REMINDER_BATCH = 50
+
+
+def _queue_reminders(limit=500):
+    from .services.registration import reminders
+
+    queued = 0
+    while queued < limit:
+        batch = reminders.queue_due_reminders(limit=min(REMINDER_BATCH, limit - queued))
+        db.session.commit()
+        if not batch:
+            break
+        queued += batch
+    return queued
+
+
+@mail.command("reminders")
+@click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True,
+              help="At most this many reminders in one run; the next run queues the rest.")
+def queue_reminders(limit):
+    """Queue the reminders due before events (once per participant); safe to run every few minutes."""
+    click.echo(f"Reminders queued: {_queue_reminders(limit)}. Deliver them with: flask --app eventapp mail send")
 
 
 @registrations.command("purge")

@@ -87,7 +87,7 @@ def test_registrants_booked_on_a_moved_session_get_one_summary_with_their_link_a
     draft = draft_of(dinner)
     draft.description = "Now with a vegetarian menu."
     db.session.commit()
-    client.post(f"{base}/agenda/publish", data={"label": "Programme v3", "is_final": "final"})
+    client.post(f"{base}/agenda/publish", data={"label": "Programme v3", "is_final": "final", "confirm_final": "yes"})
     assert len(agenda_mails()) == 1
 
 

@@ -68,7 +68,12 @@ def test_demo_agenda_is_edited_previewed_and_published_as_a_revision(client, dem
     assert "Press briefing Added Nov 25, 2024, 12:45 – 13:15" in preview
     assert "Lunch Break" not in preview
 
-    response = client.post(f"{base}/agenda/publish", data={"label": "Final programme", "is_final": "final"}, follow_redirects=True)
+    # The demo's public agenda is a draft: a final programme over it is published only once confirmed.
+    asked = client.post(f"{base}/agenda/publish", data={"label": "Final programme", "is_final": "final"})
+    assert asked.status_code == 200 and "Publish it as final?" in text(asked)
+    assert 'name="confirm_final" type="hidden" value="yes"' in asked.get_data(as_text=True)
+    response = client.post(f"{base}/agenda/publish", data={"label": "Final programme", "is_final": "final",
+                                                           "confirm_final": "yes"}, follow_redirects=True)
     assert "Revision 1 “Final programme” published: 6 session(s) changed." in text(response)
 
     after = published()

@@ -86,12 +86,13 @@ def test_filters_combine_and_the_session_filter_ignores_cancelled_bookings(open_
 def test_sorting_and_pages(open_event, make_registration):
     for name in ("Charlie", "alpha", "Bravo"):
         make_registration(open_event, last_name=name)
-    assert [r.last_name for r in desk.page(open_event, F(sort="name")).items] == ["Bravo", "Charlie", "alpha"]
-    assert [r.last_name for r in desk.page(open_event, F(sort="-name")).items] == ["alpha", "Charlie", "Bravo"]
+    # Names follow the reader's collation: case does not put "alpha" after "Charlie".
+    assert [r.last_name for r in desk.page(open_event, F(sort="name")).items] == ["alpha", "Bravo", "Charlie"]
+    assert [r.last_name for r in desk.page(open_event, F(sort="-name")).items] == ["Charlie", "Bravo", "alpha"]
     newest_first = desk.page(open_event, F()).items
     assert [r.last_name for r in newest_first] == ["Bravo", "alpha", "Charlie"]
     second = desk.page(open_event, F(sort="name"), 2, per_page=2)
-    assert (second.total, second.pages, second.number, [r.last_name for r in second.items]) == (3, 2, 2, ["alpha"])
+    assert (second.total, second.pages, second.number, [r.last_name for r in second.items]) == (3, 2, 2, ["Charlie"])
     assert desk.page(open_event, F(), 99, per_page=2).number == 2  # past the end: the last page
 
 
@@ -325,8 +326,10 @@ def test_exports_contain_exactly_the_filtered_rows_and_chosen_columns_neutralise
     book = load_workbook(io.BytesIO(desk_export.to_xlsx(open_event, f, columns)))
     sheet = book.active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values == rows
+    # Excel holds them as text cells (quote-prefixed), so no quote shows and nothing runs.
+    assert values == [[value.removeprefix("'") for value in row] for row in rows]
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row)
+    assert sheet["C2"].quotePrefix and not sheet["A2"].quotePrefix
     only_pending = read_csv(desk_export.to_csv(open_event, F(country="SN", state="pending"), ["reference", "state"]))
     assert only_pending == [["Reference", "State"], ["TEST-FFFFF", "Awaiting approval"]]
 

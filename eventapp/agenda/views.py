@@ -1,9 +1,11 @@
 """Public pages: the list of events, an event's overview, agenda, sessions and speakers."""
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 
 from ..registration.forms import LostLinkForm
 from ..services.agenda import pages as agenda
 from ..services.awards import programme as awards
+from ..services.documents import documents
 from ..services.registration.availability import availability
 
 bp = Blueprint("agenda", __name__)
@@ -21,7 +23,8 @@ def event(slug):
     """An event's overview: when, where, why, and a link to its agenda."""
     event = agenda.published_event_or_404(slug, with_tags=True)
     return render_template(
-        "agenda/event.html", event=event, registration=availability(event), form=LostLinkForm()
+        "agenda/event.html", event=event, registration=availability(event), form=LostLinkForm(),
+        public_documents=documents.public_documents(event, str(get_locale())),
     )
 
 
@@ -48,6 +51,7 @@ def session(slug, session_id):
     return render_template(
         "agenda/session.html", event=event, item=item,
         hosts_ceremony=awards.session_hosts_ceremony(item),
+        public_documents=documents.public_documents(event, str(get_locale()), session=item),
     )
 
 
@@ -77,4 +81,5 @@ def agenda_changes(slug):
 
     event = agenda.published_event_or_404(slug)
     history = [(r, revisions.readable(r.changes), revisions.is_first_publication(r)) for r in revisions.revisions(event)]
-    return render_template("agenda/changes.html", event=event, history=history)
+    return render_template("agenda/changes.html", event=event, history=history,
+                           document_updates=documents.recent_public_files(event))

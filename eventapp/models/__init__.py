@@ -53,3 +53,21 @@ from .organiser import (  # noqa: F401
     event_people,
 )
 from .messages import Message, MessageRecipient  # noqa: F401
+from .questions import (  # noqa: F401
+    AskedOf,
+    QuestionChoice,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    answer_choices,
+)
+from .delegations import Delegation  # noqa: F401
+from .online import OnlineLink, RegistrationReminder  # noqa: F401
+from .documents import (  # noqa: F401
+    Document,
+    DocumentAccess,
+    DocumentFile,
+    DocumentKind,
+    StoredBlob,
+    draft_session_tags,
+)

@@ -239,6 +239,8 @@ class EventSession(db.Model):
         back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.position"
     )
     tags: so.Mapped[list[Tag]] = so.relationship(secondary=session_tags, order_by="Tag.id")
+    #: whether the session has public documents; loaded by the agenda's query (services/agenda/pages.py)
+    has_documents: so.Mapped[bool] = so.query_expression(default_expr=sa.false())
 
     @property
     def is_cancelled(self):

@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from ..extensions import db
-from .agenda import Event, EventSession, Person, Room, SessionStatus, SessionType, SpeakerRole, UTCDateTime, new_uid, utcnow
+from .agenda import Event, EventSession, Person, Room, SessionStatus, SessionType, SpeakerRole, Tag, UTCDateTime, new_uid, utcnow
 
 
 def new_session_token():
@@ -94,6 +94,8 @@ class DraftSession(db.Model):
     speakers: so.Mapped[list[DraftSpeaker]] = so.relationship(
         back_populates="draft", cascade="all, delete-orphan", order_by="DraftSpeaker.position"
     )
+    #: topics (models/documents.py holds the table)
+    tags: so.Mapped[list[Tag]] = so.relationship(secondary="draft_session_tags", order_by="Tag.id")
 
     @property
     def is_cancelled(self):

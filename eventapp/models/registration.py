@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ..collation import fold
 from ..extensions import db
 from .agenda import Event, EventSession, UTCDateTime, utcnow
 
@@ -63,6 +64,8 @@ class RegistrationPolicy(db.Model):
     changes_close_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: None: the event's start
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")  #: for changes after the deadline
     reference_prefix: so.Mapped[str] = so.mapped_column(sa.String(12), default="REG")  #: e.g. IDM24
+    accepts_delegations: so.Mapped[bool] = so.mapped_column(default=False)  #: focal points may register a group
+    reminder_hours_before: so.Mapped[int | None] = so.mapped_column(default=48)  #: None: no reminder e-mail
 
     event: so.Mapped[Event] = so.relationship(back_populates="registration_policy")
 
@@ -100,11 +103,17 @@ class Registration(db.Model):
     locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="en")  #: language of the e-mails
     checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: arrival at the venue
     checked_in_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    delegation_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("delegations.id", ondelete="SET NULL"), index=True
+    )  #: set for a member of a delegation
     erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: personal data removed; counts kept
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: name, e-mail, organisation and reference in lower case without accents, for the desk's search
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     event: so.Mapped[Event] = so.relationship()
+    delegation: so.Mapped["Delegation | None"] = so.relationship(back_populates="members")  # noqa: F821
     bookings: so.Mapped[list[SessionBooking]] = so.relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="SessionBooking.id"
     )
@@ -120,8 +129,24 @@ class Registration(db.Model):
     def is_active(self):
         return self.state in RegistrationState.ACTIVE
 
+    @property
+    def contact_email(self):
+        """Where this person's e-mails go: their own address, else their delegation's focal point."""
+        if self.email:
+            return self.email
+        return self.delegation.focal_email if self.delegation is not None else ""
+
     def __repr__(self):
         return f"<Registration {self.reference} {self.state}>"
+
+
+@sa.event.listens_for(Registration, "before_insert")
+@sa.event.listens_for(Registration, "before_update")
+def _fill_search_text(mapper, connection, registration):
+    registration.search_text = fold(" ".join((
+        registration.first_name or "", registration.last_name or "", registration.email or "",
+        registration.organisation or "", registration.reference or "",
+    )))
 
 
 class RegistrationToken(db.Model):
@@ -154,6 +179,7 @@ class SessionBooking(db.Model):
     state: so.Mapped[str] = so.mapped_column(sa.String(16), default=BookingState.PENDING)
     waitlisted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  #: arrival at the session's door
 
     registration: so.Mapped[Registration] = so.relationship(back_populates="bookings")
     session: so.Mapped[EventSession] = so.relationship()

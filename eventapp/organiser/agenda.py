@@ -5,9 +5,11 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services.agenda import io as agenda_io
+from ..services.agenda import labels as agenda_labels
 from ..services.agenda import notices as agenda_notices
 from ..services.agenda import revisions
 from ..services.agenda import working_copy
+from ..services.documents import documents
 from ..services.errors import DomainError, ImportFailed
 from .access import event_access, signed_in
 from .forms import ImportForm, PublishForm
@@ -28,7 +30,7 @@ def export_agenda(event, fmt):
     """Download the working copy of the agenda as CSV or YAML."""
     rows = agenda_io.rows(event)
     db.session.commit()
-    text = agenda_io.to_csv(rows) if fmt == "csv" else agenda_io.to_yaml(rows)
+    text = agenda_io.to_csv(rows) if fmt == "csv" else agenda_io.to_yaml(rows, documents=documents.export_rows(event))
     return _download(text, fmt, f"{event.slug}-agenda")
 
 
@@ -74,8 +76,15 @@ def publish_agenda(event):
     pending = revisions.pending_changes(event, drafts)
     warnings = [working_copy.clash_message(c, event.timezone) for c in working_copy.clashes(drafts)]
     warnings += revisions.ceremony_warnings(event, drafts)
-    form = PublishForm(data={"label": event.agenda_label, "is_final": "final" if event.agenda_is_final else "draft"})
-    if form.validate_on_submit():
+    form = PublishForm()  # starts empty: last time's label and kind are a suggestion, never a default
+    suggestion = agenda_labels.next_label(event)
+    valid = form.validate_on_submit()
+    # A final programme replacing the public draft is a step organisers take on purpose: ask once.
+    ask_final = valid and (form.is_final.data == "final" and bool(event.agenda_label) and not event.agenda_is_final
+                           and form.confirm_final.data != "yes")
+    if ask_final:
+        form.confirm_final.data = "yes"
+    if valid and not ask_final:
         try:
             revision = revisions.publish_revision(event, form.label.data, form.is_final.data == "final", current_user,
                                                   expected=form.fingerprint.data or None)
@@ -89,7 +98,7 @@ def publish_agenda(event):
             return redirect(url_for(".event", event_id=event.id))
     form.fingerprint.data = revisions.fingerprint(pending)
     db.session.commit()
-    return render_template("organiser/publish.html", event=event, form=form,
+    return render_template("organiser/publish.html", event=event, form=form, suggestion=suggestion, ask_final=ask_final,
                            changes=revisions.readable(pending), warnings=warnings,
                            to_notify=agenda_notices.recipients_count(event, pending))
 

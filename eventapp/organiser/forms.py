@@ -116,6 +116,9 @@ class SessionForm(FlaskForm):
                             description=_l("Leave empty for no limit."))
     requires_registration = BooleanField(_l("Takes its own registration"))
     speakers = FieldList(FormField(SpeakerRow), min_entries=0)
+    topics = MultiCheckboxField(_l("Topics"), coerce=int, choices=[], validate_choice=False)
+    new_topics = StringField(_l("New topics"), validators=[Length(max=1000)],
+                             description=_l("Names of topics to add, separated by “;”, e.g. “Remittances; Climate mobility”."))
 
 
 class MoveForm(FlaskForm):
@@ -141,5 +144,6 @@ class PublishForm(FlaskForm):
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=200)],
                         description=_l("Shown on the agenda, e.g. “Draft agenda 25/09/2024” or “Final programme”."))
     is_final = RadioField(_l("This revision is"), choices=choices([("draft", _l("a draft agenda")), ("final", _l("the final programme"))]),
-                          default="draft")
+                          validators=[InputRequired(message=_l("Say whether this revision is a draft or the final programme."))])
     fingerprint = HiddenField()  #: the changes previewed, so that what is published is what was seen
+    confirm_final = HiddenField()  #: "yes" once asked whether a final programme may replace the public draft

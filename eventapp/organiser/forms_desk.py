@@ -10,11 +10,13 @@ from .forms import LOCAL_FORMAT, choices
 
 
 class DeclineForm(FlaskForm):
+    confirmed = HiddenField()  #: "yes" once the organiser has seen the confirmation page
     reason = TextAreaField(_l("Reason (sent to the person)"),
                            validators=[DataRequired(message=_l("Please give the reason for declining.")), Length(max=2000)])
 
 
 class CancelForm(FlaskForm):
+    confirmed = HiddenField()  #: "yes" once the organiser has seen the confirmation page
     reason = TextAreaField(_l("Reason (kept in the history)"), validators=[Length(max=2000)])
 
 
@@ -29,15 +31,19 @@ class ActionForm(FlaskForm):
 class DeskEditForm(DetailsForm):
     """An organiser corrects a person's details; the person's own choice to be listed publicly stays theirs."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         del self.listed_publicly
+        if not email_required:  # added without an address (a walk-in, a delegation member): it may stay empty
+            self.email.validators = [Optional(), *self.email.validators[1:]]
+            self.email.flags.required = False
 
 
 class BulkForm(FlaskForm):
     action = HiddenField()
     expected = HiddenField()  #: how many the organiser was shown; a different count asks again
     reason = TextAreaField(_l("Reason (sent to each person)"), validators=[Length(max=2000)])
+    over_capacity = BooleanField(_l("Confirm them all even beyond the capacity"))
 
 
 APPROVAL_CHOICES = [
@@ -58,6 +64,7 @@ class PolicyForm(FlaskForm):
     in_person_capacity = IntegerField(_l("Places in person"), validators=[Optional(), NumberRange(min=0)],
                                       description=_l("Leave empty for no limit. Raising it gives the new places to the waiting list at once."))
     is_hybrid = BooleanField(_l("Participants may also take part online"))
+    accepts_delegations = BooleanField(_l("Focal points may register delegations (several members at once)"))
     online_capacity = IntegerField(_l("Places online"), validators=[Optional(), NumberRange(min=0)],
                                    description=_l("Leave empty for no limit."))
     contact_email = EmailField(_l("Contact address for changes after the deadline"),

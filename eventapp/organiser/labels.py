@@ -50,4 +50,9 @@ AUDIT_ACTION_LABELS = {
     "registrations.export": _l("Registrations exported"),
     "registration.policy": _l("Registration settings changed"),
     "session.capacity": _l("Session places changed"),
+    "document.create": _l("Document uploaded"),
+    "document.update": _l("Document details changed"),
+    "document.add_language": _l("Document file added in another language"),
+    "document.replace": _l("Document file replaced"),
+    "document.delete": _l("Document deleted"),
 }

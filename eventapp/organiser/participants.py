@@ -10,6 +10,7 @@ from ..services.desk import badges
 from ..services.desk import checkin
 from ..services.desk import messages
 from ..services.desk import recipients
+from ..services.desk import session_checkin
 from ..services.errors import DomainError
 from ..templating import local_time
 from .access import event_access
@@ -27,6 +28,7 @@ OUTCOME_TEXT = {
     checkin.NOT_FOUND: _l("Nobody found"),
     checkin.INVALID: _l("Not a valid badge: the code has been altered or is not ours"),
     checkin.CHOOSE: _l("Several people match: choose one"),
+    session_checkin.NOT_BOOKED: _l("No place at this session: registered for the event only"),
 }
 #: How the screen colours each outcome.
 OUTCOME_TONE = {checkin.CHECKED_IN: "ok", checkin.ALREADY: "warn", checkin.CHOOSE: "info"}
@@ -88,52 +90,74 @@ def badge_sheet(event):
 
 # Check-in ---------------------------------------------------------------------------------------
 
-def _result_json(event, result):
+def _result_json(event, result, session=None):
     registration = result.registration
     text = OUTCOME_TEXT[result.outcome]
     if result.outcome == checkin.ALREADY:
-        text = _("Already checked in at %(time)s", time=local_time(registration.checked_in_at, event.timezone))
+        text = _("Already checked in at %(time)s", time=local_time(result.checked_in_at, event.timezone))
+    if session is not None and result.outcome == checkin.WAITLISTED:
+        text = _("On the session's waiting list: no place yet")
     data = {"outcome": result.outcome, "message": str(text), "tone": OUTCOME_TONE.get(result.outcome, "stop")}
     if registration is not None and result.outcome != checkin.WRONG_EVENT:
         data["person"] = {"name": registration.full_name, "organisation": registration.organisation,
                           "reference": registration.reference}
     data["candidates"] = [{"name": r.full_name, "organisation": r.organisation, "reference": r.reference}
                           for r in result.candidates]
-    data["counts"] = checkin.counts(event)
+    data["counts"] = _counts(event, session)
     return data
 
 
-def _scan(event, text):
-    result = checkin.check_in(event, text, actor=current_user)
+def _counts(event, session):
+    return session_checkin.counts(session) if session is not None else checkin.counts(event)
+
+
+def _door(event, values):
+    """The session whose door this check-in screen keeps (?session=<id>), or None for the entrance."""
+    session_id = values.get("session", type=int) if hasattr(values, "getlist") else None
+    session = session_checkin.session_or_none(event, session_id)
+    if session_id and session is None:
+        abort(404)
+    return session
+
+
+def _scan(event, text, session=None):
+    if session is None:
+        result = checkin.check_in(event, text, actor=current_user)
+    else:
+        result = session_checkin.check_in(event, session, text)
     if result.outcome == checkin.CHECKED_IN:
-        audit.record(current_user, "registration.checkin", event=event, target=result.registration.reference)
+        audit.record(current_user, "registration.checkin", event=event, target=result.registration.reference,
+                     details={"session_id": session.id, "session": session.title} if session is not None else None)
     db.session.commit()
-    return _result_json(event, result)
+    return _result_json(event, result, session)
 
 
 @bp.route("/events/<int:event_id>/checkin", methods=["GET", "POST"])
 @event_access
 def checkin_desk(event):
-    """The check-in screen: scan a badge with the camera, or type a reference or a name."""
+    """The check-in screen at the entrance or at a session's door: scan a badge, or type a reference or a name."""
+    session = _door(event, request.args)
     form = CheckinForm()
     result = None
     if form.validate_on_submit():
-        result = _scan(event, form.q.data)
+        result = _scan(event, form.q.data, session)
         form.q.data = ""
     return render_template("organiser/checkin.html", event=event, form=form, result=result,
-                           counts=checkin.counts(event))
+                           counts=_counts(event, session), door=session,
+                           doors=session_checkin.door_sessions(event))
 
 
 @bp.route("/events/<int:event_id>/checkin/scan", methods=["POST"])
 @event_access
 def checkin_scan(event):
     """Check in from a scan or a typed text; answers JSON for the check-in screen."""
+    session = _door(event, request.args)
     payload = request.get_json(silent=True) or request.form
-    return jsonify(_scan(event, str(payload.get("q", ""))))
+    return jsonify(_scan(event, str(payload.get("q", "")), session))
 
 
 @bp.route("/events/<int:event_id>/checkin/counts")
 @event_access
 def checkin_counts(event):
     """How many confirmed people have checked in so far, for the live counter."""
-    return jsonify(checkin.counts(event))
+    return jsonify(_counts(event, _door(event, request.args)))

@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..templating import tag_label
 from ..services.agenda import people as people_service
+from ..services.agenda import topics
 from ..services.agenda import working_copy
 from ..services.errors import DomainError
 from ..services.agenda.local_times import to_local
@@ -29,10 +31,12 @@ def _session_form(event, draft=None):
         data = {key: getattr(draft, key) for key in ("title", "session_type", "description", "capacity", "requires_registration")}
         data.update(starts_at=to_local(draft.starts_at, draft.event.timezone), ends_at=to_local(draft.ends_at, draft.event.timezone),
                     room_id=draft.room_id or 0,
-                    speakers=[{"person_id": s.person_id, "role": s.role} for s in draft.speakers])
+                    speakers=[{"person_id": s.person_id, "role": s.role} for s in draft.speakers],
+                    topics=[t.id for t in draft.tags])
     data["speakers"] += [{"person_id": 0, "role": "speaker"}] * BLANK_SPEAKERS
     form = SessionForm(data=data)
     form.room_id.choices = _room_choices(event)
+    form.topics.choices = choices([(t.id, tag_label(t)) for t in topics.event_topics(event)])
     people = choices([(0, _("(nobody)"))] + [(p.id, p.name + (f", {p.affiliation}" if p.affiliation else ""))
                                              for p in people_service.event_people_list(event)])
     for row in form.speakers:
@@ -47,6 +51,7 @@ def _values(form):
         "description": form.description.data, "capacity": form.capacity.data,
         "requires_registration": form.requires_registration.data,
         "speakers": [(row.person_id.data, row.role.data) for row in form.speakers if row.person_id.data],
+        "topic_ids": form.topics.data or [], "new_topics": topics.split_names(form.new_topics.data),
     }
 
 

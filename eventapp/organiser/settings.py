@@ -11,6 +11,7 @@ from ..services.errors import DomainError
 from ..services.agenda.local_times import to_local, to_utc
 from .access import event_access
 from .forms_desk import ActionForm, PolicyForm
+from .forms_online import online_form as saved_online_form
 from .views import bp
 
 TIMES = ("opens_at", "closes_at", "changes_close_at")
@@ -21,7 +22,8 @@ def _policy_form(event):
     if policy is None or request.method == "POST":
         return PolicyForm()
     data = {name: getattr(policy, name) for name in ("approval_mode", "in_person_capacity", "online_capacity",
-                                                     "is_hybrid", "contact_email", "reference_prefix")}
+                                                     "is_hybrid", "contact_email", "reference_prefix",
+                                                     "accepts_delegations")}
     for name in TIMES:
         value = getattr(policy, name)
         data[name] = to_local(value, event.timezone) if value else None
@@ -40,7 +42,7 @@ def desk_settings(event):
     form = _policy_form(event)
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("approval_mode", "in_person_capacity", "online_capacity",
-                                                   "is_hybrid", "reference_prefix")}
+                                                   "is_hybrid", "reference_prefix", "accepts_delegations")}
         data["contact_email"] = (form.contact_email.data or "").strip()
         try:
             for name in TIMES:
@@ -55,8 +57,14 @@ def desk_settings(event):
             if promoted:
                 flash(_promoted_message(len(promoted)), "success")
             return redirect(url_for(".desk_settings", event_id=event.id))
-    return render_template("organiser/desk_settings.html", event=event, form=form,
-                           sessions=registration_sessions(event), sessions_form=ActionForm())
+    return render_settings(event, form=form)
+
+
+def render_settings(event, form=None, online_form=None):
+    """The settings page; a refused form is shown as posted, the others as saved."""
+    return render_template("organiser/desk_settings.html", event=event, form=form or _policy_form(event),
+                           sessions=registration_sessions(event), sessions_form=ActionForm(),
+                           online_form=online_form or saved_online_form(event))
 
 
 @bp.route("/events/<int:event_id>/registrations/settings/sessions", methods=["POST"])

@@ -5,6 +5,7 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db, limiter
 from ..services import accounts
+from ..services.desk import dashboard as dashboard_service
 from ..services.errors import DomainError
 from .access import require_login, safe_next, signed_in, start_session
 from .forms import LoginForm, PasswordForm
@@ -61,8 +62,9 @@ def logout():
 @bp.route("/")
 @signed_in
 def dashboard():
-    """The events this person manages."""
-    return render_template("organiser/dashboard.html", events=accounts.managed_events(current_user))
+    """The events this person manages, with their registrations and what needs attention."""
+    lines = dashboard_service.overview(accounts.managed_events(current_user))
+    return render_template("organiser/dashboard.html", events=[line.event for line in lines], lines=lines)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

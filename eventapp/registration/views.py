@@ -18,16 +18,20 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..models import RegistrationState
+from ..models import ParticipationMode, RegistrationState
 from ..services.agenda import pages as agenda
+from ..services.registration import answer_display
+from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.desk import badges
 from ..services.registration import capacity
-from ..services.registration import tokens
+from ..services.registration import online, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
+from ..services.documents.documents import participant_documents
 from ..services.errors import DomainError
+from . import question_fields
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
 
 bp = Blueprint("registration", __name__)
@@ -54,11 +58,11 @@ def _open_event(slug):
     return event, status
 
 
-def _register_once(event, data):
+def _register_once(event, data, answers=None):
     """Register; if an identical submission won the race for the same address, remind instead."""
     for attempt in range(3):
         try:
-            outcome = registrations.register(event, data, locale=str(get_locale()))
+            outcome = registrations.register(event, data, locale=str(get_locale()), answers=answers)
             db.session.commit()
             return outcome
         except IntegrityError:
@@ -75,23 +79,38 @@ def register(slug):
     event, status = _open_event(slug)
     if not status.is_open:
         return render_template("registration/closed.html", event=event, status=status)
-    form = RegistrationForm(policy=status.policy, sessions=status.sessions)
+    hybrid = status.policy.is_hybrid
+    questions = answer_rules.asked_questions(event, None if hybrid else ParticipationMode.IN_PERSON)
+    form_class = question_fields.with_questions(RegistrationForm, questions)
+    form = form_class(policy=status.policy, sessions=status.sessions)
     if form.is_submitted() and form.is_bot:
         session["registered_email"] = (form.email.data or "").strip()[:254]
         return redirect(url_for(".received", slug=slug))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    answers = None
+    if form.is_submitted():
+        # On a hybrid event the answers asked depend on the way of taking part chosen.
+        mode = form.mode.data if form.mode else ParticipationMode.IN_PERSON
+        asked = answer_rules.for_mode(questions, mode)
+        answers = question_fields.raw_answers(form, asked)
+        valid = not question_fields.show_errors(form, answer_rules.check_answers(asked, answers)) and valid
+    if valid:
         try:
-            _register_once(event, form.data)
+            _register_once(event, form.data, answers=answers)
         except registrations.RegistrationClosed:
             db.session.rollback()
             return render_template("registration/closed.html", event=event, status=status)
+        except answer_rules.AnswersInvalid as exc:
+            db.session.rollback()
+            question_fields.show_errors(form, exc.errors)
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             session["registered_email"] = form.email.data
             return redirect(url_for(".received", slug=slug))
-    return render_template("registration/form.html", event=event, status=status, form=form)
+    return render_template("registration/form.html", event=event, status=status, form=form, questions=questions,
+                           hints=question_fields.hints(questions, hybrid=hybrid))
 
 
 @bp.route("/events/<slug>/register/received")
@@ -157,6 +176,10 @@ def manage(token):
         registration,
         token,
         position=capacity.waitlist_position(registration),
+        answered=answer_display.answered_list(registration, str(get_locale())),
+        has_questions=bool(answer_rules.asked_questions(registration.event, registration.mode)),
+        online_links=online.visible_links(registration),
+        participant_documents=participant_documents(registration, str(get_locale())),
     )
 
 
@@ -189,6 +212,35 @@ def edit(token):
                 )
             return redirect(url_for(".manage", token=token))
     return _page("registration/edit.html", registration, token, form=form)
+
+
+@bp.route("/registrations/<token>/answers", methods=["GET", "POST"])
+def change_answers(token):
+    """See and change one's answers to the organisers' own questions, until the deadline for changes."""
+    registration = _own_registration(token)
+    if not registrations.can_change(registration):
+        return redirect(url_for(".manage", token=token))
+    questions = answer_rules.asked_questions(registration.event, registration.mode)
+    if not questions:
+        return redirect(url_for(".manage", token=token))
+    form_class = question_fields.with_questions(question_fields.AnswersForm, questions,
+                                                held=answer_rules.held_choices(registration))
+    form = form_class(data=answer_rules.stored_values(registration) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            answer_rules.change_answers(registration, question_fields.raw_answers(form, questions))
+            db.session.commit()
+        except answer_rules.AnswersInvalid as exc:
+            db.session.rollback()
+            question_fields.show_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Your answers are saved."), "success")
+            return redirect(url_for(".manage", token=token))
+    return _page("registration/answers.html", registration, token, form=form, questions=questions,
+                 hints=question_fields.hints(questions, hybrid=False))
 
 
 @bp.route("/registrations/<token>/sessions", methods=["GET", "POST"])

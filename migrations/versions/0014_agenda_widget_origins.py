@@ -1,7 +1,7 @@
 """websites allowed to frame an event's agenda widget
 
 Revision ID: 0014
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-06 17:55:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -8,26 +8,29 @@ import yaml
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import DraftSession, Person, SessionStatus, SpeakerRole
+from ...models import DraftSession, Person, SessionStatus, SpeakerRole, TagScheme
 from .. import audit
 from ..errors import ImportFailed, ValidationFailed
 from .people import event_people_list, link_person, unique_person_slug
 from .local_times import parse_local, to_local
 from ..desk.spreadsheet import FORMULA_STARTS, neutralise
+from .topics import MAX_LABEL, set_topics, split_names
+from .topics import resolve as resolve_topics
 from .working_copy import apply_values, clean_values, draft_sessions
 
-COLUMNS = ("uid", "start", "end", "type", "title", "room", "speakers", "description", "capacity", "registration", "status")
+COLUMNS = ("uid", "start", "end", "type", "title", "room", "speakers", "description", "capacity", "registration", "status",
+           "topics")
 REQUIRED = ("start", "end", "type", "title")
 SPEAKER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<role>[a-z_]+)\)$")
 YES, NO = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 EXAMPLE = [
     {"uid": "", "start": "2030-05-06 09:00", "end": "2030-05-06 10:00", "type": "opening", "title": "Opening",
      "room": "", "speakers": [("Amina Diallo", "host")], "description": "", "capacity": None,
-     "registration": False, "status": "scheduled"},
+     "registration": False, "status": "scheduled", "topics": []},
     {"uid": "", "start": "2030-05-06 10:00", "end": "2030-05-06 11:30", "type": "panel",
      "title": "Panel 1: Regular pathways", "room": "", "speakers": [("Amina Diallo", "moderator"), ("Li Wei", "panelist")],
      "description": "First paragraph.\n\n- a point\n- another point", "capacity": 120, "registration": True,
-     "status": "scheduled"},
+     "status": "scheduled", "topics": ["Regular pathways", "sdg-10"]},
 ]
 
 
@@ -39,7 +42,7 @@ def rows(event):
          "end": to_local(d.ends_at, event.timezone).strftime(fmt), "type": d.session_type, "title": d.title,
          "room": d.room.name if d.room else "", "speakers": [(s.person.name, s.role) for s in d.speakers],
          "description": d.description, "capacity": d.capacity, "registration": d.requires_registration,
-         "status": d.status}
+         "status": d.status, "topics": [t.label if t.scheme == TagScheme.TOPIC else t.slug for t in d.tags]}
         for d in draft_sessions(event)
     ]
 
@@ -50,7 +53,7 @@ def to_csv(items):
     writer.writerow(COLUMNS)
     for row in items:
         cells = dict(row, speakers="; ".join(f"{name} ({role})" for name, role in row["speakers"]),
-                     registration="yes" if row["registration"] else "no")
+                     registration="yes" if row["registration"] else "no", topics="; ".join(row["topics"]))
         writer.writerow([neutralise(cells[c]) for c in COLUMNS])
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
 
@@ -71,11 +74,15 @@ YAML_HEADER = """# Agenda for eventapp. Times are local to the event (YYYY-MM-DD
 # type: opening, keynote, panel, break, ceremony, reception, closing, side_event, workshop
 # speakers: name and role (moderator, panelist, keynote, speaker, host); new names become new people.
 # room: the name of one of the event's rooms, or empty. status: scheduled or cancelled.
+# topics: names of topics (new names become new topics of the event), or sdg-N / gcm-N for SDGs and GCM objectives.
 """
 
 
-def to_yaml(items):
+def to_yaml(items, documents=None):
+    """The sessions as YAML; `documents` (metadata rows, see services/documents) follow them, import ignores them."""
     data = {"sessions": [dict(r, speakers=[{"name": n, "role": role} for n, role in r["speakers"]]) for r in items]}
+    if documents:
+        data["documents"] = documents
     return YAML_HEADER + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
@@ -102,6 +109,8 @@ def _parse_csv(text):
             continue
         row = {h: (c[1:] if c[:1] == "'" and c[1:2] and c[1] in FORMULA_STARTS else c) for h, c in zip(header, cells)}
         row["speakers"] = [s for s in (row.get("speakers") or "").split(";") if s.strip()]
+        if "topics" in row:
+            row["topics"] = split_names(row["topics"])
         out.append((line, row))
 
 
@@ -125,6 +134,9 @@ def _parse_yaml(text):
         speakers = item.get("speakers") or []
         row["speakers"] = [f"{s.get('name', '')} ({s.get('role') or 'speaker'})" if isinstance(s, dict) else str(s)
                            for s in speakers]
+        if "topics" in item:
+            topics = item.get("topics") or []
+            row["topics"] = split_names("; ".join(str(t) for t in topics) if isinstance(topics, list) else str(topics))
         out.append((line, row))
     return out
 
@@ -197,7 +209,10 @@ def import_agenda(event, filename, data, actor):
                 "room_id": rooms.get(room), "description": str(row.get("description") or ""),
                 "capacity": _capacity(row.get("capacity", "")), "requires_registration": _flag(row.get("registration", "")),
             })
-            planned.append((drafts.get(uid), cleaned, speakers))
+            topic_names = row.get("topics")
+            if topic_names is not None and any(len(name) > MAX_LABEL for name in topic_names):
+                raise ValidationFailed(_("A topic's name can have at most %(num)d characters.", num=MAX_LABEL))
+            planned.append((drafts.get(uid), cleaned, speakers, topic_names))
         except ValidationFailed as exc:
             errors.append((line, str(exc)))
     if errors:
@@ -208,7 +223,7 @@ def import_agenda(event, filename, data, actor):
 def _apply(event, planned, people, actor):
     added = updated = 0
     new_people = []
-    for draft, cleaned, speakers in planned:
+    for draft, cleaned, speakers, topic_names in planned:
         ids = []
         for name, role in speakers:
             if name not in people:
@@ -223,9 +238,15 @@ def _apply(event, planned, people, actor):
             draft = DraftSession(event=event)
             db.session.add(draft)
             apply_values(draft, cleaned, ids)
+            if topic_names is not None:
+                set_topics(draft, resolve_topics(event, names=topic_names))
             added += 1
-        elif apply_values(draft, cleaned, ids):
-            updated += 1
+        else:
+            changed = apply_values(draft, cleaned, ids)
+            if topic_names is not None and set_topics(draft, resolve_topics(event, names=topic_names)):
+                changed.append("topics")
+            if changed:
+                updated += 1
     db.session.flush()
     if added or updated or new_people:
         audit.record(actor, "agenda.import", event=event, target=event.title,

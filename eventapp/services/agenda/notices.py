@@ -75,8 +75,11 @@ def concerned(event, changes):
     return result
 
 
-def agenda_change_mail(registration, changes):
-    """Queue the e-mail telling one registrant about the changes that concern them."""
+def agenda_change_mail(registration, changes, documents=()):
+    """Queue the e-mail telling one registrant about the changes that concern them.
+
+    `documents`: public document files added or replaced since the previous revision, mentioned too.
+    """
 
     event = registration.event
     token = issue_token(registration)
@@ -87,6 +90,8 @@ def agenda_change_mail(registration, changes):
             changes=readable(changes), label=event.agenda_label,
             manage_url=mail.public_url("registration.manage", token=token),
             changes_url=mail.public_url("agenda.agenda_changes", slug=event.slug),
+            documents=[(f, mail.public_url("documents.public_file", slug=event.slug, document_id=f.document_id,
+                                           language=f.language)) for f in documents],
         )
         text = render_template("email/agenda_changes.txt", **context)
         html = render_template("email/agenda_changes.html", **context)
@@ -101,9 +106,12 @@ def recipients_count(event, changes):
     return len(concerned(event, announced(changes)))
 
 
-def notify_registrants(event, changes):
-    """Queue one e-mail per concerned registrant; returns how many were queued."""
+def notify_registrants(event, changes, documents=()):
+    """Queue one e-mail per concerned registrant; returns how many were queued.
+
+    Documents alone send no e-mail; they are mentioned in the e-mails that session changes send.
+    """
     recipients = concerned(event, announced(changes))
     for registration, relevant in recipients.items():
-        agenda_change_mail(registration, relevant)
+        agenda_change_mail(registration, relevant, documents)
     return len(recipients)

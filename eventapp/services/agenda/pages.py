@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from ...extensions import db
-from ...models import Event, EventSession, EventStatus, Person, SessionSpeaker, Tag
+from ...models import Document, DocumentAccess, Event, EventSession, EventStatus, Person, SessionSpeaker, Tag
 
 
 def published_event_or_404(slug, *, with_tags=False):
@@ -39,6 +39,15 @@ def list_public_events(now=None):
     return upcoming, past
 
 
+def _has_public_documents():
+    """In the sessions' own query (no extra query per page): does the session have a public document?"""
+    return (
+        sa.select(Document.id)
+        .where(Document.session_id == EventSession.id, Document.access == DocumentAccess.PUBLIC)
+        .exists()
+    )
+
+
 def session_query(event):
     """Sessions of an event with what the agenda shows loaded up front (flat query count)."""
     return (
@@ -48,6 +57,7 @@ def session_query(event):
             so.joinedload(EventSession.room),
             so.selectinload(EventSession.speakers).joinedload(SessionSpeaker.person),
             so.selectinload(EventSession.tags),
+            so.with_expression(EventSession.has_documents, _has_public_documents()),
         )
         .order_by(EventSession.starts_at, EventSession.id)
     )

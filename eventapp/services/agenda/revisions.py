@@ -6,14 +6,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import AgendaRevision, Event, EventSession, SessionStatus
+from ...models import AgendaRevision, Event, EventSession, SessionStatus, utcnow
 from .. import audit
 from ..awards import ceremony
 from .changes import is_first_publication, readable  # noqa: F401  (pages read changes through here)
+from ..documents.documents import public_files_since
 from .notices import notify_registrants
 from .pages import event_sessions
 from ..errors import ValidationFailed
 from .sessions import update_session
+from .topics import set_topics
 from .working_copy import FIELDS, draft_sessions
 
 #: What a change can be, in the order the changes page names them.
@@ -36,6 +38,7 @@ def state(item):
         "capacity": item.capacity,
         "requires_registration": item.requires_registration,
         "speakers": [[s.person_id, s.person.name, s.role] for s in item.speakers],
+        "topics": [t.slug for t in item.tags],
     }
 
 
@@ -53,7 +56,7 @@ def _kinds(before, after):
         kinds.append("retitled")
     if [s[0::2] for s in before["speakers"]] != [s[0::2] for s in after["speakers"]]:
         kinds.append("speakers")
-    if any(before[k] != after[k] for k in DETAIL_FIELDS):
+    if any(before[k] != after[k] for k in DETAIL_FIELDS) or before.get("topics", []) != after.get("topics", []):
         kinds.append("details")
     return kinds
 
@@ -112,6 +115,8 @@ def publish_revision(event, label, is_final, actor, expected=None):
             **{key: getattr(draft, key) for key in FIELDS},
             speakers=[(s.person_id, s.role) for s in draft.speakers],
         )
+        if set_topics(item, draft.tags):
+            item.updated_at = utcnow()
         if draft.session_id is None:
             db.session.flush()
             draft.session_id = item.id
@@ -120,7 +125,9 @@ def publish_revision(event, label, is_final, actor, expected=None):
         change["session_id"] = ids[change["uid"]]
     event.agenda_label, event.agenda_is_final = label, bool(is_final)
     db.session.flush()
-    number = (db.session.scalar(sa.select(sa.func.max(AgendaRevision.number)).where(AgendaRevision.event_id == event.id)) or 0) + 1
+    previous = db.session.scalar(sa.select(AgendaRevision).where(AgendaRevision.event_id == event.id)
+                                 .order_by(AgendaRevision.number.desc()).limit(1))
+    number = (previous.number if previous else 0) + 1
     revision = AgendaRevision(
         event=event, number=number, label=label, is_final=bool(is_final),
         published_by_id=getattr(actor, "id", None), published_by=getattr(actor, "email", ""),
@@ -129,7 +136,7 @@ def publish_revision(event, label, is_final, actor, expected=None):
     db.session.add(revision)
     audit.record(actor, "agenda.publish", event=event, target=label,
                  details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
-    notify_registrants(event, changes)  # see notices.py
+    notify_registrants(event, changes, documents=public_files_since(event, previous))  # see notices.py
     return revision
 
 

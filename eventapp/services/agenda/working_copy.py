@@ -16,6 +16,8 @@ from ..errors import ValidationFailed
 from .local_times import to_utc
 from .people import link_person, person_ids
 from .sessions import sync_speakers
+from .topics import resolve as resolve_topics
+from .topics import set_topics
 
 FIELDS = ("title", "session_type", "status", "starts_at", "ends_at", "room_id", "description",
           "capacity", "requires_registration")
@@ -27,12 +29,13 @@ def ensure_working_copy(event):
     missing = db.session.scalars(
         sa.select(EventSession)
         .where(EventSession.event_id == event.id, EventSession.id.not_in(drafted))
-        .options(so.selectinload(EventSession.speakers))
+        .options(so.selectinload(EventSession.speakers), so.selectinload(EventSession.tags))
     ).all()
     for item in missing:
         draft = DraftSession(event=event, session_id=item.id, uid=item.uid,
                              **{key: getattr(item, key) for key in FIELDS})
         draft.speakers = [DraftSpeaker(person_id=s.person_id, role=s.role, position=s.position) for s in item.speakers]
+        draft.tags = list(item.tags)
         db.session.add(draft)
         for s in item.speakers:
             link_person(event, db.session.get(Person, s.person_id))
@@ -47,7 +50,8 @@ def draft_sessions(event):
     return db.session.scalars(
         sa.select(DraftSession)
         .where(DraftSession.event_id == event.id)
-        .options(so.joinedload(DraftSession.room), so.selectinload(DraftSession.speakers).joinedload(DraftSpeaker.person))
+        .options(so.joinedload(DraftSession.room), so.selectinload(DraftSession.speakers).joinedload(DraftSpeaker.person),
+                 so.selectinload(DraftSession.tags))
         .order_by(DraftSession.starts_at, DraftSession.id)
     ).unique().all()
 
@@ -149,6 +153,10 @@ def save_draft(event, draft, values, actor):
         draft = DraftSession(event=event)
         db.session.add(draft)
     changed = apply_values(draft, cleaned, speakers)
+    if "topic_ids" in values or "new_topics" in values:
+        tags = resolve_topics(event, values.get("topic_ids") or [], values.get("new_topics") or [])
+        if set_topics(draft, tags):
+            changed.append("topics")
     db.session.flush()
     if is_new:
         audit.record(actor, "session.create", event=event, target=draft.title)
@@ -177,6 +185,7 @@ def duplicate_draft(event, draft, actor):
     copy = DraftSession(event=event, **{key: getattr(draft, key) for key in FIELDS})
     copy.status = SessionStatus.SCHEDULED
     copy.speakers = [DraftSpeaker(person_id=s.person_id, role=s.role, position=s.position) for s in draft.speakers]
+    copy.tags = list(draft.tags)
     db.session.add(copy)
     db.session.flush()
     audit.record(actor, "session.duplicate", event=event, target=draft.title)

@@ -41,8 +41,12 @@ class Result:
     registration: Registration | None = None
     candidates: list = field(default_factory=list)
 
+    at: datetime | None = None  #: when checked in at a session's door (the entrance's time is the registration's)
+
     @property
     def checked_in_at(self):
+        if self.at is not None:
+            return self.at
         return self.registration.checked_in_at if self.registration is not None else None
 
 

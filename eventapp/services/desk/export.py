@@ -11,6 +11,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,10 +19,12 @@ from ...extensions import db
 from ...i18n import (
     PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS, country_choices,
 )
-from ...models import BookingState, EventSession, Registration, SessionBooking
+from ...models import BookingState, Delegation, EventSession, Registration, SessionBooking
 from . import search as desk
 from ..agenda.local_times import to_local
-from .spreadsheet import neutralise
+from ..registration import answer_display
+from ..registration import questions as question_rules
+from .spreadsheet import neutralise, typed_cell
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +46,7 @@ COLUMNS = {
     "accessibility_needs": _l("Accessibility needs"),
     "dietary_requirements": _l("Dietary requirements"),
     "language": _l("Language"),
+    "delegation": _l("Delegation"),
 }
 DEFAULT_COLUMNS = ("reference", "first_name", "last_name", "email", "organisation", "stakeholder_group",
                    "country", "mode", "state")
@@ -54,13 +58,24 @@ FIELDS = (
     Registration.organisation, Registration.job_title, Registration.stakeholder_group, Registration.country_code,
     Registration.mode, Registration.state, Registration.created_at, Registration.accessibility_needs,
     Registration.dietary_requirements, Registration.locale,
+    sa.select(Delegation.name).where(Delegation.id == Registration.delegation_id).scalar_subquery()
+    .label("delegation_name"),
 )
 
 
-def chosen_columns(keys):
-    """The known columns among `keys`, in the export's order; none chosen means the default set."""
-    wanted = [key for key in COLUMNS if key in set(keys or ())]
-    return wanted or list(DEFAULT_COLUMNS)
+def question_columns(event):
+    """{"q<id>": (question, heading)} for each of the event's own questions; retired ones are marked."""
+    language = str(get_locale() or "en")
+    return {f"q{q.id}": (q, q.text(language) + (" " + _("(retired)") if q.is_retired else ""))
+            for q in question_rules.event_questions(event)}
+
+
+def chosen_columns(keys, questions=None):
+    """The known columns among `keys`, in the export's order, the event's questions last (`questions`:
+    question_columns(event)); none chosen means the default set and every question."""
+    questions = questions or {}
+    wanted = [key for key in (*COLUMNS, *questions) if key in set(keys or ())]
+    return wanted or [*DEFAULT_COLUMNS, *questions]
 
 
 def _session_titles(event, desk_filter):
@@ -79,12 +94,23 @@ def _session_titles(event, desk_filter):
     return titles
 
 
-def rows(event, desk_filter, columns):
-    """The heading row, then one row of plain values per registration of the selection."""
-    columns = chosen_columns(columns)
+def rows(event, desk_filter, columns, *, language="en", typed=False):
+    """The heading row, then one row per registration of the selection.
+
+    Plain text values for CSV; with `typed`, the registration time stays a (naive, local) datetime
+    for a spreadsheet's date cells.
+    """
+    questions = question_columns(event)
+    columns = chosen_columns(columns, questions)
     titles = _session_titles(event, desk_filter) if "sessions" in columns else {}
     # Plain rows rather than ORM objects: an export of thousands reads quicker without identity bookkeeping.
     registrations = db.session.execute(desk.query(event, desk_filter, columns=FIELDS)).all()
+    if desk.is_collated(desk_filter):
+        registrations = desk.in_order(registrations, desk.collated_ids(event, desk_filter, language))
+    asked = [key for key in columns if key in questions]
+    selection = desk.query(event, desk_filter, columns=(Registration.id,)).order_by(None)
+    answers = (answer_display.answer_texts(selection, [questions[key][0] for key in asked], str(get_locale() or "en"))
+               if asked else {})
     # Labels translated once, not once per row.
     groups = {k: str(v) for k, v in STAKEHOLDER_GROUP_LABELS.items()}
     modes = {k: str(v) for k, v in PARTICIPATION_MODE_LABELS.items()}
@@ -103,46 +129,37 @@ def rows(event, desk_filter, columns):
         "mode": lambda r: modes.get(r.mode, r.mode),
         "state": lambda r: states.get(r.state, r.state),
         "sessions": lambda r: "; ".join(titles.get(r.id, [])),
-        "registered_at": lambda r: to_local(r.created_at, zone).strftime("%Y-%m-%d %H:%M"),
+        "registered_at": (lambda r: to_local(r.created_at, zone).replace(tzinfo=None, second=0, microsecond=0)) if typed
+        else (lambda r: to_local(r.created_at, zone).strftime("%Y-%m-%d %H:%M")),
         "accessibility_needs": lambda r: r.accessibility_needs,
         "dietary_requirements": lambda r: r.dietary_requirements,
         "language": lambda r: r.locale,
+        "delegation": lambda r: r.delegation_name or "",
     }
-    yield [str(COLUMNS[key]) for key in columns]
+    for key in asked:
+        getters[key] = (lambda qid: lambda r: answers.get(r.id, {}).get(qid, ""))(questions[key][0].id)
+    yield [str(COLUMNS[key]) if key in COLUMNS else questions[key][1] for key in columns]
     for registration in registrations:
         yield [getters[key](registration) for key in columns]
 
 
-def to_csv(event, desk_filter, columns):
+def to_csv(event, desk_filter, columns, *, language="en"):
+    """CSV: a formula-like cell gets a leading ' (the only guard plain text has)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows(event, desk_filter, columns):
+    for row in rows(event, desk_filter, columns, language=language):
         writer.writerow([neutralise(value) for value in row])
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
 
 
-def to_xlsx(event, desk_filter, columns):
+def to_xlsx(event, desk_filter, columns, *, language="en"):
+    """Excel: dates as date cells, numbers as numbers, every text as a text cell (never a formula)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(_("Registrations"))[:31])
-    bold = Font(bold=True)
-    def clean(value):  # control characters have no place in a worksheet: Excel refuses the file
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
-
-    for number, row in enumerate(rows(event, desk_filter, columns)):
-        if number == 0:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=clean(value))
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-        else:
-            sheet.append([clean(value) for value in row])
+    for number, row in enumerate(rows(event, desk_filter, columns, language=language, typed=True)):
+        sheet.append([typed_cell(sheet, value, heading=number == 0) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -125,6 +125,8 @@ def send_message(event, filters: Filters, subject, body, actor, *, expected_coun
         with force_locale(locale):
             layouts = {with_badge: _layout(event, subject, body, with_badge) for with_badge in (False, True)}
             for registration in group:
+                if not registration.contact_email:
+                    continue  # added by the organisers without an address: nobody to write to
                 token = issue_token(registration)
                 confirmed = registration.state == RegistrationState.CONFIRMED
                 text, html = _fill(layouts[confirmed], dict(
@@ -133,17 +135,18 @@ def send_message(event, filters: Filters, subject, body, actor, *, expected_coun
                     manage_url=mail.public_url("registration.manage", token=token),
                     badge_url=mail.public_url("registration.badge", token=token) if confirmed else None,
                 ))
-                queued = mail.queue(registration.email, subject, text, html, kind=KIND,
+                queued = mail.queue(registration.contact_email, subject, text, html, kind=KIND,
                                     registration=registration, flush=False)
                 message.recipients.append(MessageRecipient(
                     registration_id=registration.id,
                     reference=registration.reference,
                     name=registration.full_name,
-                    email=registration.email,
+                    email=registration.contact_email,
                     outbox_message=queued,
                 ))
+    message.recipient_count = len(message.recipients)
     audit.record(actor, "message.send", event=event, target=subject,
-                 details={"recipients": len(registrants), "filters": filters.to_dict()})
+                 details={"recipients": message.recipient_count, "filters": filters.to_dict()})
     db.session.flush()
     return message
 

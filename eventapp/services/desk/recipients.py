@@ -27,6 +27,7 @@ class Filters:
     session_id: int | None = None  #: holds or waits for a place at this session
     mode: str = ""
     search: str = ""  #: part of a name, e-mail address, organisation or reference
+    delegation_id: int | None = None  #: members of this delegation only
 
     @classmethod
     def from_dict(cls, data):
@@ -37,6 +38,7 @@ class Filters:
             session_id=int(session_id) if session_id not in (None, "", "None") else None,
             mode=data.get("mode") or "",
             search=(data.get("search") or "").strip()[:100],
+            delegation_id=int(data["delegation_id"]) if str(data.get("delegation_id") or "").isdigit() else None,
         )
 
     def to_dict(self):
@@ -58,6 +60,8 @@ def query(event, filters: Filters):
         q = q.where(booked_on(filters.session_id))
     if filters.search:
         q = q.where(search_condition(filters.search))
+    if filters.delegation_id:
+        q = q.where(Registration.delegation_id == filters.delegation_id)
     return q.order_by(Registration.last_name, Registration.first_name, Registration.id)
 
 

@@ -7,18 +7,30 @@ of rows) whatever the number of registrations.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from math import ceil
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
+from ...collation import fold, sort_key_many
 from ...extensions import db
 from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
+from ..registration.answer_display import answered_with
 
+ANSWER_RE = re.compile(r"\d{1,9}(:(yes|no))?")
 PER_PAGE = 50
 MAX_SEARCH = 200
+MAX_TICKED = 500  #: rows ticked one by one; more than a few pages is a job for the filters
+
+#: Sorts by text people read: ordered in Python by the reader's collation (accents with their letter).
+TEXT_SORTS = {
+    "name": ("last_name", "first_name"),
+    "organisation": ("organisation",),
+}
 
 #: Sort keys the list accepts (a leading "-" for descending), and the columns they order by.
 SORTS = {
@@ -45,7 +57,11 @@ class DeskFilter:
     country: str = ""
     mode: str = ""
     session: int | None = None
+    delegation: int | None = None
     sort: str = DEFAULT_SORT
+    answer: str = ""  #: "<choice id>" or "<question id>:yes|no": registrations that gave that answer
+    show: tuple = ()  #: question ids shown as columns of the list (not a filter)
+    ids: tuple = ()  #: rows ticked one by one; empty means every row the other filters match
 
     @classmethod
     def from_args(cls, args):
@@ -59,7 +75,12 @@ class DeskFilter:
         country = get("country").upper()
         country = country if len(country) == 2 and country.isalpha() else ""
         session = get("session")
+        delegation = get("delegation")
         sort = get("sort")
+        answer = get("answer")
+        shown = args.getlist("show") if hasattr(args, "getlist") else []
+        ticked = args.getlist("ids") if hasattr(args, "getlist") else []
+        ids = tuple(sorted({int(v) for v in ticked if str(v).strip().isdigit()}))[:MAX_TICKED]
         return cls(
             q=" ".join(get("q").split())[:MAX_SEARCH],
             state=state,
@@ -67,7 +88,11 @@ class DeskFilter:
             country=country,
             mode=mode,
             session=int(session) if session.isdigit() else None,
+            delegation=int(delegation) if delegation.isdigit() else None,
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
+            answer=answer if ANSWER_RE.fullmatch(answer) else "",
+            show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
+            ids=ids,
         )
 
     def to_args(self, **changes):
@@ -76,11 +101,12 @@ class DeskFilter:
         values.update(changes)
         if values.get("sort") == DEFAULT_SORT:
             values.pop("sort")
-        return {k: v for k, v in values.items() if v not in ("", None)}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items() if v not in ("", None, ())}
 
     @property
     def is_empty(self):
-        return not (self.q or self.state or self.group or self.country or self.mode or self.session)
+        return not (self.q or self.state or self.group or self.country or self.mode or self.session
+                    or self.delegation or self.answer or self.ids)
 
     def sorted_by(self, key):
         """The sort value a column heading links to: ascending first, then the other way round."""
@@ -97,16 +123,8 @@ def booked_on(session_id):
 
 
 def search_condition(term):
-    """Each word must appear in the name, e-mail, organisation or reference (any case)."""
-    columns = (
-        Registration.first_name, Registration.last_name, Registration.email_key,
-        Registration.organisation, Registration.reference,
-    )
-    conditions = []
-    for word in term.split():
-        word = word.casefold()
-        conditions.append(sa.or_(*(sa.func.lower(c).contains(word, autoescape=True) for c in columns)))
-    return sa.and_(*conditions)
+    """Each word must appear in the name, e-mail, organisation or reference (any case, any accent)."""
+    return sa.and_(*(Registration.search_text.contains(fold(word), autoescape=True) for word in term.split()))
 
 
 def query(event, desk_filter, *, columns=(Registration,)):
@@ -125,6 +143,12 @@ def query(event, desk_filter, *, columns=(Registration,)):
         stmt = stmt.where(Registration.mode == f.mode)
     if f.session:
         stmt = stmt.where(booked_on(f.session))
+    if f.answer:
+        stmt = stmt.where(answered_with(f.answer))
+    if f.delegation:
+        stmt = stmt.where(Registration.delegation_id == f.delegation)
+    if f.ids:
+        stmt = stmt.where(Registration.id.in_(f.ids))
     key = f.sort.lstrip("-")
     descending = f.sort.startswith("-")
     order = [c.desc() if descending else c.asc() for c in SORTS[key]]
@@ -186,13 +210,47 @@ class Page:
         return min(self.number * self.per_page, self.total)
 
 
-def page(event, desk_filter, number=1, per_page=PER_PAGE):
-    """One page of the list: two queries (the count and the rows), whatever the total."""
+def collated_ids(event, desk_filter, language):
+    """Every selected id in the order of a text sort, by the reader's collation (one light query)."""
+    names = TEXT_SORTS[desk_filter.sort.lstrip("-")]
+    columns = [getattr(Registration, name) for name in names]
+    rows = db.session.execute(query(event, desk_filter, columns=(Registration.id, *columns)).order_by(None)).all()
+    descending = desk_filter.sort.startswith("-")
+    rows.sort(key=lambda row: (sort_key_many(row[1:], language), row.id), reverse=descending)
+    return [row.id for row in rows]
+
+
+def in_order(items, ids):
+    """`items` (registrations or rows with an id) arranged as `ids` lists them."""
+    position = {id_: index for index, id_ in enumerate(ids)}
+    return sorted(items, key=lambda item: position.get(item.id, len(position)))
+
+
+def is_collated(desk_filter):
+    return desk_filter.sort.lstrip("-") in TEXT_SORTS
+
+
+def page(event, desk_filter, number=1, per_page=PER_PAGE, language="en"):
+    """One page of the list: two queries (the count, or the sorted names, and the rows), whatever the total."""
+    if is_collated(desk_filter):
+        # The database's collation differs between SQLite and PostgreSQL and ignores the reader's
+        # language: sort the selection's names in Python, then load the page's rows only.
+        ordered = collated_ids(event, desk_filter, language)
+        total = len(ordered)
+        number = min(max(int(number or 1), 1), max(ceil(total / per_page), 1))
+        start = (number - 1) * per_page
+        ids = ordered[start:start + per_page]
+        # Run even for an empty page, so that the count of queries never depends on the data.
+        rows = db.session.scalars(
+            sa.select(Registration).where(Registration.id.in_(ids)).options(so.joinedload(Registration.delegation))
+        ).all()
+        return Page(items=in_order(rows, ids), total=total, number=number, per_page=per_page)
     total = count(event, desk_filter)
     pages = max(ceil(total / per_page), 1)
     number = min(max(int(number or 1), 1), pages)
+    start = (number - 1) * per_page
     items = db.session.scalars(
-        query(event, desk_filter).limit(per_page).offset((number - 1) * per_page)
+        query(event, desk_filter).options(so.joinedload(Registration.delegation)).limit(per_page).offset(start)
     ).all()
     return Page(items=items, total=total, number=number, per_page=per_page)
 
@@ -203,3 +261,11 @@ def registration_or_404(event, registration_id):
     if registration is None or registration.event_id != event.id:
         abort(404)
     return registration
+
+
+def people(ids, limit=200):
+    """The registrations of `ids` in that order (those a bulk action will touch), at most `limit`."""
+    ids = list(ids)[:limit]
+    if not ids:
+        return []
+    return in_order(db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids))).all(), ids)

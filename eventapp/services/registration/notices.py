@@ -5,14 +5,16 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ...models import BookingState, RegistrationState
+from ...models import BookingState, ParticipationMode, RegistrationState
 from .. import mail
 from ..calendars.registrant import registration_attachment
+from .online import visible_links
 from .tokens import issue_token
 from .waitlist import waitlist_position
 
 #: E-mails that carry the calendar entry.
-WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed"}
+WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed",
+                 "event_reminder"}
 
 
 def _subject(kind, registration, event):
@@ -23,6 +25,10 @@ def _subject(kind, registration, event):
         if state == RegistrationState.PENDING:
             return _("Registration received, awaiting approval: %(event)s", event=event.title)
         return _("You are on the waiting list: %(event)s", event=event.title)
+    if kind == "event_reminder":
+        return _("Reminder: %(event)s is coming soon", event=event.title)
+    if kind == "online_link":
+        return _("How to join online: %(event)s", event=event.title)
     return {
         "reminder": _("Your registration and its link: %(event)s", event=event.title),
         "promoted": _("A place is now yours: %(event)s", event=event.title),
@@ -30,6 +36,7 @@ def _subject(kind, registration, event):
         "approved": _("Registration approved: %(event)s", event=event.title),
         "declined": _("Registration declined: %(event)s", event=event.title),
         "cancelled": _("Registration cancelled: %(event)s", event=event.title),
+        "replaced": _("Registration cancelled: %(event)s", event=event.title),
         "sessions_changed": _("Your sessions have changed: %(event)s", event=event.title),
         "email_changed": _("The e-mail address of your registration has changed: %(event)s", event=event.title),
     }[kind]
@@ -54,9 +61,21 @@ def _intro(kind, registration, event, position, session, reason):
                 _("Their reason: %(reason)s", reason=reason)]
     if kind == "session_promoted":
         return [_("Good news: a place became free at \"%(session)s\" and it is now yours.", session=session.title)]
+    if kind == "replaced":
+        return [_("The focal point of %(delegation)s has given your place at %(event)s to another member of "
+                  "the delegation, so your registration is cancelled.", delegation=registration.delegation.name,
+                  event=title)]
     if kind == "email_changed":
         return [_("The e-mail address of your registration for %(event)s is now %(address)s. If you did "
                   "not make this change, write to the organisers at once.", event=title, address=registration.email)]
+    if kind == "event_reminder":
+        return [_("%(event)s is coming soon. Here is what you need to take part.", event=title),
+                _("You take part online: how to join is below. Keep the link to yourself.")
+                if registration.mode == ParticipationMode.ONLINE else
+                _("You take part in person: please bring your badge (the link is below) to the entrance.")]
+    if kind == "online_link":
+        return [_("The organisers of %(event)s have set or changed how to join online. Here is the "
+                  "up-to-date link; keep it to yourself.", event=title)]
     return [{
         "reminder": _("Here is the link to your registration for %(event)s. If you did not ask for it, "
                       "you can ignore this e-mail: nothing has changed.", event=title),
@@ -72,8 +91,12 @@ def _intro(kind, registration, event, position, session, reason):
 
 
 def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
-    """Queue an e-mail about the registration, with a fresh manage link while it is active."""
+    """Queue an e-mail about the registration, with a fresh manage link while it is active.
 
+    A person added by the organisers without an address (and outside a delegation) gets no e-mail.
+    """
+    if not (recipient or registration.contact_email):
+        return None
     event = registration.event
     # The old address, told of a change of address, gets no link to the registration.
     token = issue_token(registration) if registration.is_active and kind != "email_changed" else None
@@ -89,7 +112,11 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
             bookings=[b for b in registration.bookings if b.state != BookingState.CANCELLED],
             manage_url=mail.public_url("registration.manage", token=token) if token else None,
             badge_url=(mail.public_url("registration.badge", token=token)
-                       if token and registration.state == RegistrationState.CONFIRMED else None),
+                       if token and registration.state == RegistrationState.CONFIRMED
+                       and not (kind == "event_reminder" and registration.mode == ParticipationMode.ONLINE)
+                       else None),
+            # Only to the participant's own address: never to an old address told of a change.
+            online_links=visible_links(registration) if token else [],
             event_url=mail.public_url("agenda.event", slug=event.slug),
         )
         context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
@@ -103,7 +130,7 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         if ics is not None:
             attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
     return mail.queue(
-        recipient or registration.email,
+        recipient or registration.contact_email,
         subject,
         text,
         html,

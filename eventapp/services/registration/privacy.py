@@ -2,7 +2,7 @@
 
 Erasing keeps the row with no personal data left (state, way of taking part, stakeholder group,
 country and dates), so the event's anonymous counts stay right, while names, addresses, needs,
-manage links, e-mails and history notes are gone.
+manage links, e-mails, answers to the event's own questions and history notes are gone.
 """
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...taxonomy import N_
 from ...models import (
-    EmailChange, MessageRecipient, OutboxAttachment, OutboxMessage, Registration, RegistrationChange,
+    Delegation, EmailChange, MessageRecipient, OutboxAttachment, OutboxMessage, Registration, RegistrationChange,
     RegistrationState, RegistrationToken,
 )
 from .. import audit
+from . import answer_display
+from . import answers as answer_rules
 from . import capacity
 from ..errors import ValidationFailed
 
@@ -53,6 +55,7 @@ def export_data(registration):
             "updated_at": _iso(registration.updated_at),
             "checked_in_at": _iso(registration.checked_in_at),
         },
+        "answers": answer_display.export_answers(registration),
         "sessions": [
             {"title": b.session.title, "starts_at": _iso(b.session.starts_at), "state": b.state}
             for b in registration.bookings
@@ -81,6 +84,7 @@ def erase_registrations(registration_ids, now):
         ids = registration_ids[chunk_start:chunk_start + 500]
         for table in (RegistrationToken, EmailChange):
             db.session.execute(sa.delete(table).where(table.registration_id.in_(ids)))
+        answer_rules.erase_answers(ids)
         mails = sa.select(OutboxMessage.id).where(OutboxMessage.registration_id.in_(ids))
         db.session.execute(sa.delete(OutboxAttachment).where(OutboxAttachment.outbox_message_id.in_(mails)))
         db.session.execute(
@@ -100,6 +104,7 @@ def erase_registrations(registration_ids, now):
                 first_name="", last_name="", organisation="", job_title="",
                 accessibility_needs="", dietary_requirements="", listed_publicly=False,
                 email="", email_key="erased-" + sa.cast(Registration.id, sa.String),
+                search_text=sa.func.lower(Registration.reference),  # the desk's search keeps no name either
                 erased_at=now,
             )
             .execution_options(synchronize_session=False)
@@ -135,6 +140,14 @@ def purge_event(event, older_than_days, *, now=None, actor=None):
         sa.select(Registration.id).where(Registration.event_id == event.id, Registration.erased_at.is_(None))
     ).all()
     erased = erase_registrations(list(ids), now)
+    # The focal points' own names and addresses go too; the delegations' names stay (organisations).
+    db.session.execute(
+        sa.update(Delegation).where(Delegation.event_id == event.id).values(
+            focal_first_name="", focal_last_name="", focal_email="",
+            token_hash="erased-" + sa.cast(Delegation.id, sa.String),
+        ).execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
     audit.record(actor, "registrations.purge", event=event, target=event.slug, details={"erased": erased})
     return erased
 

@@ -18,6 +18,7 @@ from ...models import (
     ApprovalMode, BookingState, OutboxMessage, ParticipationMode, Registration, RegistrationState,
     SessionBooking,
 )
+from . import answers as answer_rules
 from . import capacity
 from .addresses import email_key
 from . import notices
@@ -77,8 +78,12 @@ def _chosen_sessions(event, session_ids):
     return [allowed[i] for i in sorted(set(session_ids))]
 
 
-def register(event, data, *, locale="en", now=None):
-    """Register a person, or e-mail the existing registration's link to its address holder."""
+def register(event, data, *, locale="en", now=None, answers=None):
+    """Register a person, or e-mail the existing registration's link to its address holder.
+
+    `answers` ({question id: value}) are checked and stored by answers.save_answers for a new
+    registration; an existing one keeps its own.
+    """
     now = _now(now)
     policy = capacity.lock_policy(event)
     event = policy.event
@@ -111,6 +116,8 @@ def register(event, data, *, locale="en", now=None):
         registration.bookings.append(SessionBooking(session=session, state=BookingState.PENDING))
     db.session.add(registration)
     db.session.flush()
+    if answers is not None:
+        answer_rules.save_answers(registration, answers)
     if policy.approval_mode == ApprovalMode.MODERATED:
         capacity.record(registration, RegistrationState.PENDING, reason=N_("Registered; awaiting approval"), actor=PARTICIPANT)
     else:

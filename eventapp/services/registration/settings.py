@@ -16,7 +16,7 @@ from .availability import registration_sessions
 from ..errors import ValidationFailed
 
 SIMPLE_FIELDS = ("opens_at", "closes_at", "changes_close_at", "approval_mode", "is_hybrid", "contact_email",
-                 "reference_prefix")
+                 "reference_prefix", "accepts_delegations")
 
 
 def _check_capacity(value):

@@ -78,21 +78,43 @@
       .catch(function () {});
   }, 5000);
 
-  // Camera scanning where the browser has a QR reader (BarcodeDetector); typing works everywhere.
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  // Camera scanning: the browser's own QR reader (BarcodeDetector) where it has one, else the
+  // vendored jsQR library (static/vendor/jsqr, no CDN) reading frames drawn on a canvas, as on
+  // Safari for iPhone and Firefox. Typing works everywhere.
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+  var hasDetector = "BarcodeDetector" in window;
+  if (!hasDetector && typeof window.jsQR !== "function") return;
   var scanner = document.getElementById("checkin-scanner");
   var button = document.getElementById("checkin-camera");
   var video = document.getElementById("checkin-video");
-  var detector = new window.BarcodeDetector({formats: ["qr_code"]});
+  var detector = hasDetector ? new window.BarcodeDetector({formats: ["qr_code"]}) : null;
+  var canvas = hasDetector ? null : document.createElement("canvas");
   var stream = null;
   scanner.hidden = false;
+  scanner.dataset.reader = hasDetector ? "barcode-detector" : "jsqr";
+
+  function readFrame() {
+    if (detector) {
+      return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+    }
+    var width = video.videoWidth, height = video.videoHeight;
+    if (!width || !height) return Promise.resolve(null);
+    // A frame of at most 640 px on its longer side reads quickly on a phone and still holds a badge.
+    var scale = Math.min(1, 640 / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    var context = canvas.getContext("2d", {willReadFrequently: true});
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    var image = context.getImageData(0, 0, canvas.width, canvas.height);
+    var code = window.jsQR(image.data, image.width, image.height, {inversionAttempts: "dontInvert"});
+    return Promise.resolve(code && code.data ? code.data : null);
+  }
 
   function tick() {
     if (!stream) return;
-    detector.detect(video).then(function (codes) {
+    readFrame().then(function (value) {
       var now = Date.now();
-      if (codes.length) {
-        var value = codes[0].rawValue;
+      if (value) {
         // The same badge held in front of the camera is sent once, not every frame.
         if (value !== lastValue || now - lastAt > 4000) { send(value); }
         lastValue = value; lastAt = now;
@@ -104,10 +126,12 @@
     if (stream) {
       stream.getTracks().forEach(function (t) { t.stop(); });
       stream = null; video.hidden = true;
+      button.setAttribute("aria-pressed", "false");
       return;
     }
     navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (s) {
       stream = s; video.srcObject = s; video.hidden = false;
+      button.setAttribute("aria-pressed", "true");
       return video.play();
     }).then(tick).catch(function () { stream = null; video.hidden = true; });
   });
