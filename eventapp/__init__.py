@@ -59,6 +59,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .agenda import bp as agenda_bp
+    from .api import bp as api_bp
     from .documents import bp as documents_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
@@ -71,11 +72,16 @@ def register_blueprints(app):
     app.register_blueprint(awards_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(organiser_bp, url_prefix="/manage")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app):
+    from .api.errors import error_response, is_api_request
+
     def render_error(error):
         code = getattr(error, "code", 500)
+        if is_api_request():  # the API answers JSON, even for a URL it does not know
+            return error_response(code)
         return render_template(f"errors/{code}.html", error=error), code
 
     for code in (400, 403, 404, 405, 429):

@@ -1,3 +1,4 @@
 from .views import bp
+from . import embed  # noqa: E402,F401  (routes on bp)
 
 __all__ = ["bp"]

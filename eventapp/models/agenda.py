@@ -150,6 +150,8 @@ class Event(db.Model):
     agenda_label: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     agenda_is_final: so.Mapped[bool] = so.mapped_column(default=False)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)  #: loaded by seed-demo
+    #: Websites allowed to show the agenda widget in a frame: one origin per line, e.g. https://www.iom.int
+    embed_origins: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
