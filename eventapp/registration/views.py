@@ -23,7 +23,7 @@ from ..services.agenda import pages as agenda
 from ..services.registration import availability
 from ..services.desk import badges
 from ..services.registration import capacity
-from ..services.registration import tokens
+from ..services.registration import returning, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
@@ -157,6 +157,8 @@ def manage(token):
         registration,
         token,
         position=capacity.waitlist_position(registration),
+        can_register_again=(returning.may_register_again(registration)
+                            and availability.availability(registration.event).is_open),
     )
 
 

@@ -8,21 +8,25 @@ from flask_babel import gettext as _
 from ...models import BookingState, RegistrationState
 from .. import mail
 from ..calendars.registrant import registration_attachment
+from .returning import may_register_again
 from .tokens import issue_token
 from .waitlist import waitlist_position
 
 #: E-mails that carry the calendar entry.
-WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed"}
+WITH_CALENDAR = {"confirmation", "registered_again", "reminder", "promoted", "approved", "session_promoted", "sessions_changed"}
 
 
 def _subject(kind, registration, event):
     state = registration.state
-    if kind == "confirmation":
+    if kind in ("confirmation", "registered_again"):
         if state == RegistrationState.CONFIRMED:
             return _("Registration confirmed: %(event)s", event=event.title)
         if state == RegistrationState.PENDING:
             return _("Registration received, awaiting approval: %(event)s", event=event.title)
         return _("You are on the waiting list: %(event)s", event=event.title)
+    if kind == "reminder" and not registration.is_active:
+        # No link to send: the subject must not promise one.
+        return _("About your registration: %(event)s", event=event.title)
     return {
         "reminder": _("Your registration and its link: %(event)s", event=event.title),
         "promoted": _("A place is now yours: %(event)s", event=event.title),
@@ -38,6 +42,20 @@ def _subject(kind, registration, event):
 def _intro(kind, registration, event, position, session, reason):
     """The opening paragraphs, plain strings: the text e-mail prints them, the HTML one escapes them."""
     state, title = registration.state, event.title
+    if kind == "registered_again":
+        again = _("You had cancelled your registration for %(event)s. You are now registered again, "
+                  "under the conditions that apply today.", event=title)
+        return [again, *_intro("confirmation", registration, event, position, session, reason)]
+    if kind == "reminder" and state == RegistrationState.DECLINED:
+        return [_("The organisers declined your registration for %(event)s, so it has no link to manage it. "
+                  "If you think this is a mistake, write to the organisers.", event=title)]
+    if kind == "reminder" and may_register_again(registration):
+        return [_("Your registration for %(event)s is cancelled, so it has no link to manage it any more. "
+                  "To take part after all, register again on the event page while registration is open: "
+                  "you will be registered under the conditions that apply then.", event=title)]
+    if kind == "reminder" and state == RegistrationState.CANCELLED:
+        return [_("Your registration for %(event)s was cancelled by the organisers, so it has no link to "
+                  "manage it. To take part, write to the organisers.", event=title)]
     if kind == "confirmation" and state == RegistrationState.CONFIRMED:
         return [_("Thank you for registering for %(event)s. Your place is confirmed.", event=title)]
     if kind == "confirmation" and state == RegistrationState.PENDING:
