@@ -1,7 +1,9 @@
 """The registrations desk: the filtered list, one registration's page, decisions, bulk actions, exports."""
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import format_date, ngettext
+from flask_babel import ngettext
+
+from ..formatting import format_day as format_date
 from flask_login import current_user
 
 from ..extensions import db
