@@ -61,6 +61,7 @@ def register_blueprints(app):
     from .agenda import bp as agenda_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
+    from .identity import bp as identity_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
@@ -68,6 +69,7 @@ def register_blueprints(app):
     app.register_blueprint(calendars_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(identity_bp)
     app.register_blueprint(organiser_bp, url_prefix="/manage")
 
 

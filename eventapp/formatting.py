@@ -62,3 +62,9 @@ def format_day(day, fmt="medium"):
     from babel.dates import format_date
 
     return format_date(day, fmt, locale=format_locale())
+
+
+def colon():
+    """": " after a label, with French's no-break space before the colon ("Référence : ...")."""
+    language = str(get_locale() or "en").split("_")[0]
+    return "\u00a0: " if language == "fr" else ": "

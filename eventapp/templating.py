@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from . import i18n
-from .formatting import format_locale, zone_city
+from .formatting import colon, format_locale, zone_city
 from .extensions import db
 from .models import Event
 
@@ -161,6 +161,7 @@ def init_app(app):
         date_range=date_range,
         zone_label=zone_label,
         zone_city=zone_city,
+        colon=colon,
         url_with=url_with,
         card_urls=card_urls,
         SESSION_TYPE_LABELS=i18n.SESSION_TYPE_LABELS,

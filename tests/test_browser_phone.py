@@ -1,0 +1,138 @@
+"""Every public page and the participant's own pages on a 390 px phone, in English, French and Spanish.
+
+The data holds the long words people really type: a long organisation, a long e-mail address, a
+long unbroken word in a title. Nothing may make the page wider than the window
+(`document.documentElement.scrollWidth`, not just the viewport). One browser, one page, reused.
+"""
+from datetime import date, timedelta
+
+import pytest
+
+from config import TestingConfig
+from eventapp import create_app
+from eventapp.extensions import db
+import sqlalchemy as sa
+
+from eventapp.models import AwardCategory, EventSession, Person, SessionSpeaker
+from eventapp.services.accounts import create_user
+from eventapp.services.demo import load_demo
+from eventapp.services.desk.checkin import check_in
+from eventapp.services.registration.register import register
+from eventapp.services.registration.tokens import issue_token
+
+from .browser import chromium, live_server, require_chromium
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+LONG_ORGANISATION = ("Ministère de l'Europe et des Affaires étrangères, Direction générale de la mondialisation, "
+                     "Internationalisierungsbeauftragtenkommissionsvorsitzende")
+LONG_EMAIL = "amaru.quispe.huaman.delegacion-permanente@ministerio-de-relaciones-exteriores.example.org"
+LONG_WORD = "Migrationsgovernancekapazitätsentwicklungsprogramm"
+WIDTH = 390
+
+
+@pytest.fixture(scope="module")
+def phone_site(tmp_path_factory):
+    require_chromium()
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('phone')}/site.sqlite"
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+        event = load_demo(date.today() + timedelta(days=14))  # registration open
+        event.venue_address = "Rue de Varembé 17, CH-1211 Genève 20, Case postale 13, " + LONG_WORD
+        start = event.starts_at + timedelta(hours=1)
+        long_session = EventSession(event=event, title=f"{LONG_WORD}: {LONG_WORD} and partners",
+                                    description=f"{LONG_WORD} " * 12, starts_at=start,
+                                    ends_at=start + timedelta(minutes=30), requires_registration=True, capacity=30)
+        speaker = Person(slug="speaker-long", name="María Fernanda Quispe Huamán de la Vega y Alcántara",
+                         affiliation=LONG_ORGANISATION)
+        long_session.speakers.append(SessionSpeaker(person=speaker, role="panelist", position=0))
+        db.session.add(long_session)
+        db.session.flush()
+        registration = register(event, dict(
+            first_name="Amaru Maximiliano Alessandro", last_name="Quispe Huamán de la Vega", email=LONG_EMAIL,
+            organisation=LONG_ORGANISATION, job_title=LONG_WORD, stakeholder_group="member_state", country="PE",
+            accessibility_needs=LONG_WORD, sessions=[long_session.id]), locale="en").registration
+        token = issue_token(registration)
+        user = create_user("desk@example.org", PASSWORD, "admin")
+        db.session.flush()
+        check_in(event, registration.reference, actor=user)
+        db.session.commit()
+        ids = {"slug": event.slug, "event": event.id, "token": token, "session": long_session.id,
+               "reference": registration.reference,
+               "speaker": speaker.slug,
+               "category": db.session.scalars(sa.select(AwardCategory.slug).order_by(AwardCategory.id)).first()}
+    with live_server(app) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": WIDTH, "height": 844})
+        yield url, page, ids
+        page.close()
+    with app.app_context():
+        db.drop_all()
+
+
+def public_paths(ids):
+    slug = ids["slug"]
+    return [
+        "/", f"/events/{slug}/", f"/events/{slug}/agenda", f"/events/{slug}/sessions/{ids['session']}",
+        f"/events/{slug}/speakers/", f"/events/{slug}/speakers/{ids['speaker']}", f"/events/{slug}/agenda/changes",
+        f"/events/{slug}/register", f"/events/{slug}/lost-link", f"/events/{slug}/participants",
+        f"/events/{slug}/awards", f"/events/{slug}/awards/{ids['category']}", "/events/m4sd-board-rabat-2022/",
+        "/privacy",
+    ]
+
+
+def own_paths(ids):
+    base = f"/registrations/{ids['token']}"
+    return [base, f"{base}/edit", f"{base}/sessions", f"{base}/cancel", f"{base}/badge", f"{base}/delete"]
+
+
+def overflow(page, url):
+    response = page.goto(url)
+    assert response.status < 400, (url, response.status)
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+def test_every_public_and_own_page_fits_a_390_px_phone_in_three_languages(phone_site):
+    url, page, ids = phone_site
+    too_wide = []
+    for lang in ("en", "fr", "es"):
+        for path in public_paths(ids) + own_paths(ids):
+            scroll, window = overflow(page, f"{url}{path}?lang={lang}")
+            assert window == WIDTH
+            if scroll > window:
+                too_wide.append((lang, path.replace(ids["token"], "TOKEN"), scroll))
+        # The page that answers the "lost your link?" form.
+        page.goto(f"{url}/events/{ids['slug']}/lost-link?lang={lang}")
+        page.fill("input[name=email]", LONG_EMAIL)
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/lost-link/sent")
+        if page.evaluate("document.documentElement.scrollWidth") > WIDTH:
+            too_wide.append((lang, "lost-link/sent", page.evaluate("document.documentElement.scrollWidth")))
+    assert too_wide == []
+
+
+def test_the_manage_pages_with_long_names_fit_a_phone(phone_site):
+    url, page, ids = phone_site
+    page.goto(url + "/manage/login")
+    page.fill("input[name=email]", "desk@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    too_wide = []
+    for path in ["/manage/audit", f"/manage/events/{ids['event']}/registrations/"]:
+        scroll, window = overflow(page, url + path)
+        if scroll > window:
+            too_wide.append((path, scroll))
+    # The check-in result names the person and their long organisation.
+    page.goto(f"{url}/manage/events/{ids['event']}/checkin")
+    page.fill("input[name=q]", ids["reference"])
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_selector(".checkin-person")
+    assert "Internationalisierungsbeauftragtenkommissionsvorsitzende" in page.inner_text(".checkin-person")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > WIDTH:
+        too_wide.append(("check-in result", scroll))
+    assert too_wide == []
