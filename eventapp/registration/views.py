@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..models import RegistrationState
+from ..models import ParticipationMode, RegistrationState
 from ..services.agenda import pages as agenda
 from ..services.registration import availability
 from ..services.desk import badges
@@ -239,8 +239,8 @@ def cancel(token):
 def badge(token):
     """The participant's badge with its check-in QR code, once their place is confirmed."""
     registration = _own_registration(token)
-    if registration.state != RegistrationState.CONFIRMED:
-        return redirect(url_for(".manage", token=token))
+    if registration.state != RegistrationState.CONFIRMED or registration.mode == ParticipationMode.ONLINE:
+        return redirect(url_for(".manage", token=token))  # online participants need no entrance badge
     return _page("registration/badge.html", registration, token, badge=badges.badge(registration))
 
 

@@ -5,7 +5,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ...models import BookingState, RegistrationState
+from ...models import BookingState, ParticipationMode, RegistrationState
 from .. import mail
 from ..calendars.registrant import registration_attachment
 from .returning import may_register_again
@@ -107,7 +107,8 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
             bookings=[b for b in registration.bookings if b.state != BookingState.CANCELLED],
             manage_url=mail.public_url("registration.manage", token=token) if token else None,
             badge_url=(mail.public_url("registration.badge", token=token)
-                       if token and registration.state == RegistrationState.CONFIRMED else None),
+                       if token and registration.state == RegistrationState.CONFIRMED
+                       and registration.mode != ParticipationMode.ONLINE else None),
             event_url=mail.public_url("agenda.event", slug=event.slug),
         )
         context["intro"] = _intro(kind, registration, event, context["position"], session, reason)
