@@ -136,3 +136,71 @@ def test_the_manage_pages_with_long_names_fit_a_phone(phone_site):
     if scroll > WIDTH:
         too_wide.append(("check-in result", scroll))
     assert too_wide == []
+
+
+def test_phone_agenda_shows_sessions_first_and_keeps_my_agenda_in_view(phone_site):
+    url, page, ids = phone_site
+    page.goto(f"{url}/events/{ids['slug']}/agenda?lang=en")
+    # Filters and calendar choices are folded; the first session starts on the first screen.
+    assert page.evaluate("[...document.querySelectorAll('details[data-fold-on-phone]')].every(d => !d.open)")
+    assert page.locator(".session-card").first.bounding_box()["y"] < 844
+    # A long description is folded behind "More", which unfolds it.
+    more = page.locator(".more-toggle").first
+    assert more.get_attribute("aria-expanded") == "false"
+    more.click()
+    assert more.get_attribute("aria-expanded") == "true" and more.inner_text() == "Less"
+    # Marking sessions shows the "My agenda (N)" bar at the bottom of the window.
+    toggles = page.locator("[data-my-agenda-toggle]")
+    toggles.nth(0).click()
+    toggles.nth(2).click()
+    bar = page.locator("[data-my-agenda-bar]")
+    assert bar.inner_text().strip() == "My agenda (2)"
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] <= 844 + 1  # in view while the page scrolls
+    page.locator("[data-my-agenda-bar-link]").click()
+    assert page.evaluate("document.getElementById('my-agenda').closest('details').open")
+    page.evaluate("localStorage.clear()")
+
+
+def test_without_javascript_every_disclosure_is_open(phone_site):
+    url, page, ids = phone_site
+    context = page.context.browser.new_context(java_script_enabled=False, viewport={"width": WIDTH, "height": 844})
+    plain = context.new_page()
+    plain.goto(f"{url}/events/{ids['slug']}/agenda")
+    assert plain.evaluate("[...document.querySelectorAll('details[data-fold-on-phone]')].every(d => d.open)")
+    assert plain.locator(".more-toggle").count() == 0
+    assert plain.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    context.close()
+
+
+def test_a_failed_submit_moves_focus_to_the_error_summary(phone_site):
+    url, page, ids = phone_site
+    page.goto(f"{url}/events/{ids['slug']}/register?lang=en")
+    page.click("main form.form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.get_attribute(".error-summary", "role") == "alert"
+    summary = page.inner_text(".error-summary")
+    assert "?:" not in summary and "::" not in summary
+
+
+def test_desktop_form_sits_beside_the_event_summary_and_lines_stay_readable(phone_site):
+    url, page, ids = phone_site
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        page.goto(f"{url}/events/{ids['slug']}/register?lang=en")
+        form, summary = page.locator(".register-main").bounding_box(), page.locator(".event-summary").bounding_box()
+        assert summary["x"] > form["x"] + form["width"] - 1 and abs(summary["y"] - form["y"]) < 5
+        assert "places left" in page.inner_text(".event-summary")
+        # About 70-80 characters a line on the agenda and session pages.
+        for path in (f"/events/{ids['slug']}/agenda", f"/events/{ids['slug']}/sessions/{ids['session']}"):
+            page.goto(url + path)
+            # Characters per line of the long paragraphs: their length over their number of lines.
+            per_line = page.evaluate("""() => [...document.querySelectorAll('main p')]
+                .filter(e => e.textContent.trim().length > 300)
+                .map(e => e.textContent.trim().length
+                     / Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)))""")
+            assert per_line and max(per_line) <= 85, (path, per_line)
+        assert page.request.get(url + "/favicon.ico").status == 200
+    finally:
+        page.set_viewport_size({"width": WIDTH, "height": 844})
