@@ -122,10 +122,18 @@ def test_the_manage_pages_with_long_names_fit_a_phone(phone_site):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     too_wide = []
-    for path in ["/manage/audit", f"/manage/events/{ids['event']}/registrations/"]:
+    unreachable = []
+    for path in ["/manage/audit", f"/manage/events/{ids['event']}/registrations/",
+                 f"/manage/events/{ids['event']}/registrations/figures"]:
         scroll, window = overflow(page, url + path)
         if scroll > window:
             too_wide.append((path, scroll))
+        # Tables that scroll sideways on a phone can be reached and scrolled with the keyboard.
+        from axe_playwright_python.sync_playwright import Axe
+
+        result = Axe().run(page, options={"runOnly": ["scrollable-region-focusable"]}).response
+        unreachable += [(path, n["target"]) for v in result["violations"] for n in v["nodes"]]
+    assert unreachable == []
     # The check-in result names the person and their long organisation.
     page.goto(f"{url}/manage/events/{ids['event']}/checkin")
     page.fill("input[name=q]", ids["reference"])
@@ -173,6 +181,12 @@ def test_without_javascript_every_disclosure_is_open(phone_site):
     context.close()
 
 
+def test_the_badge_qr_code_is_large_enough_to_scan_on_a_phone(phone_site):
+    url, page, ids = phone_site
+    page.goto(f"{url}{own_paths(ids)[4]}")
+    assert page.locator(".name-badge-qr svg").bounding_box()["width"] >= 240
+
+
 def test_a_failed_submit_moves_focus_to_the_error_summary(phone_site):
     url, page, ids = phone_site
     page.goto(f"{url}/events/{ids['slug']}/register?lang=en")
@@ -204,3 +218,36 @@ def test_desktop_form_sits_beside_the_event_summary_and_lines_stay_readable(phon
         assert page.request.get(url + "/favicon.ico").status == 200
     finally:
         page.set_viewport_size({"width": WIDTH, "height": 844})
+
+
+def axe_violations(page, url):
+    """axe-core's violations on the page at `url`, as "rule: target" strings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(url)
+    results = Axe().run(page).response
+    return [f"{v['id']} ({v['impact']}): {n['target']}" for v in results["violations"] for n in v["nodes"]]
+
+
+def test_axe_finds_no_violation_on_the_public_and_own_pages(phone_site):
+    url, page, ids = phone_site
+    found = {}
+    slug, own = ids["slug"], own_paths(ids)
+    # The pages a participant goes through, kept few so that the test stays quick.
+    checks = [("en", path) for path in (f"/events/{slug}/", f"/events/{slug}/agenda",
+                                        f"/events/{slug}/sessions/{ids['session']}", f"/events/{slug}/register",
+                                        own[0], own[1], own[4])]
+    checks += [(lang, own[0]) for lang in ("fr", "es")]
+    for lang, path in checks:
+        violations = axe_violations(page, f"{url}{path}?lang={lang}")
+        if violations:
+            found[(lang, path.replace(ids["token"], "TOKEN"))] = violations
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        for path in (f"/events/{slug}/agenda", f"/events/{slug}/register"):
+            violations = axe_violations(page, f"{url}{path}")
+            if violations:
+                found[("1280", path.replace(ids["token"], "TOKEN"))] = violations
+    finally:
+        page.set_viewport_size({"width": WIDTH, "height": 844})
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
