@@ -251,3 +251,31 @@ def test_axe_finds_no_violation_on_the_public_and_own_pages(phone_site):
     finally:
         page.set_viewport_size({"width": WIDTH, "height": 844})
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+CONTRAST = """el => {
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  // The ring is drawn outside the element, on the background of its nearest painted ancestor.
+  let bg = el.parentElement;
+  while (bg && (getComputedStyle(bg).backgroundColor === 'rgba(0, 0, 0, 0)')) { bg = bg.parentElement; }
+  const back = bg ? getComputedStyle(bg).backgroundColor : 'rgb(255, 255, 255)';
+  const ring = getComputedStyle(el).outlineColor;
+  const [a, b] = [lum(ring), lum(back)].sort((x, y) => y - x);
+  return [(a + 0.05) / (b + 0.05), getComputedStyle(el).outlineStyle];
+}"""
+
+
+def test_the_focus_ring_has_a_contrast_of_at_least_3_to_1_where_it_appears(phone_site):
+    url, page, ids = phone_site
+    page.goto(f"{url}/events/{ids['slug']}/agenda?lang=en")
+    weakest = []
+    for _ in range(25):  # the skip link, the header, the event navigation, the page's first controls
+        page.keyboard.press("Tab")
+        ratio, style = page.evaluate_handle("document.activeElement").evaluate(CONTRAST)
+        assert style != "none"
+        weakest.append((round(ratio, 2), page.evaluate("document.activeElement.textContent.trim().slice(0, 30)")))
+    print("weakest focus ring contrast:", min(weakest))
+    assert min(weakest)[0] >= 3, min(weakest)
