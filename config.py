@@ -27,6 +27,18 @@ class Config:
     # Public base URL for links that leave the request (e-mails, calendar feeds).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # The organisation's identity (see README.md, "Identity"): name (one string, or one per
+    # language as JSON), short name, a logo under eventapp/static/, and colours (#rrggbb).
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME") or {
+        "en": "International Organization for Migration",
+        "fr": "Organisation internationale pour les migrations",
+        "es": "Organización Internacional para las Migraciones",
+    }
+    ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "IOM")
+    ORGANISATION_LOGO = os.environ.get("ORGANISATION_LOGO", "img/logo.svg")
+    BRAND_COLOUR = os.environ.get("BRAND_COLOUR", "#0033a0")
+    ACCENT_COLOUR = os.environ.get("ACCENT_COLOUR", "#a3262a")
+
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr", "es")
 

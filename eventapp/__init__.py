@@ -63,6 +63,7 @@ def register_blueprints(app):
     from .documents import bp as documents_bp
     from .awards import bp as awards_bp
     from .calendars import bp as calendars_bp
+    from .identity import bp as identity_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
@@ -71,6 +72,7 @@ def register_blueprints(app):
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(identity_bp)
     app.register_blueprint(organiser_bp, url_prefix="/manage")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -68,6 +68,15 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter("use the form YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
+def same_weekday_on_or_after(day):
+    """The first day from `day` on that falls on the programme's own weekday (a Monday), so that a
+    moved programme still reads true ("Monday 25 November" becomes another Monday)."""
+    from . import demo_data
+
+    weekday = date.fromisoformat(demo_data.IDM_DATE).weekday()
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
 @click.command("seed-demo")
 @click.option(
     "--date",
@@ -78,7 +87,8 @@ def _parse_date(ctx, param, value):
 @click.option(
     "--days-from-now",
     type=click.IntRange(min=0),
-    help="Move the Geneva programme to this many days after today (for an upcoming demo).",
+    help="Move the Geneva programme to this many days after today, or a few days more to keep its "
+    "weekday (the programme says Monday), for an upcoming demo.",
 )
 def seed_demo(day, days_from_now):
     """Load the demo events (the IDM session in Geneva); running it again changes nothing."""
@@ -87,7 +97,7 @@ def seed_demo(day, days_from_now):
     if day and days_from_now is not None:
         raise click.UsageError("give either --date or --days-from-now, not both")
     if days_from_now is not None:
-        day = date.today() + timedelta(days=days_from_now)
+        day = same_weekday_on_or_after(date.today() + timedelta(days=days_from_now))
     event = load_demo(day)
     db.session.commit()
     local_day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from . import i18n
+from .formatting import colon, format_locale, zone_city
 from .extensions import db
 from .models import Event
 
@@ -20,16 +21,21 @@ def _zone(tz):
 
 def local_time(dt, tz):
     """09:00, in the given zone."""
-    return format_time(dt, "HH:mm", tzinfo=_zone(tz), locale=get_locale())
+    return format_time(dt, "HH:mm", tzinfo=_zone(tz), locale=format_locale())
 
 
 def local_date(dt, tz, fmt="full"):
     """Monday 25 November 2024, as the reader's language writes it, on the event's calendar."""
-    return format_date(dt.astimezone(_zone(tz)).date(), fmt, locale=get_locale())
+    return format_date(dt.astimezone(_zone(tz)).date(), fmt, locale=format_locale())
 
 
 def local_datetime(dt, tz, fmt="medium"):
-    return format_datetime(dt, fmt, tzinfo=_zone(tz), locale=get_locale())
+    """6 Dec 2026, 16:15 (British English for English): the date in the given style, a 24-hour
+    time without seconds."""
+    locale = format_locale()
+    date_pattern = locale.date_formats[fmt].pattern
+    pattern = str(locale.datetime_formats[fmt]).replace("{1}", date_pattern).replace("{0}", "HH:mm")
+    return format_datetime(dt, pattern, tzinfo=_zone(tz), locale=locale)
 
 
 def local_iso(dt, tz):
@@ -44,8 +50,8 @@ def date_range(start, end, tz):
     if end.astimezone(zone).time() == end.astimezone(zone).time().min and last > first:
         last = last.fromordinal(last.toordinal() - 1)  # ends at midnight: the day before
     if first == last:
-        return format_date(first, "long", locale=get_locale())
-    return format_interval(first, last, "yMMMMd", locale=get_locale())
+        return format_date(first, "long", locale=format_locale())
+    return format_interval(first, last, "yMMMMd", locale=format_locale())
 
 
 def zone_label(tz, dt):
@@ -154,6 +160,8 @@ def init_app(app):
     app.jinja_env.globals.update(
         date_range=date_range,
         zone_label=zone_label,
+        zone_city=zone_city,
+        colon=colon,
         url_with=url_with,
         card_urls=card_urls,
         SESSION_TYPE_LABELS=i18n.SESSION_TYPE_LABELS,

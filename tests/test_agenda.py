@@ -40,7 +40,7 @@ def test_demo_agenda_shows_all_eight_items_in_geneva_time(client, demo):
         assert match, title
         positions.append(match.start())
     assert positions == sorted(positions)
-    assert "Monday, November 25, 2024" in page
+    assert "Monday, 25 November 2024" in page  # British English
     assert "The grand finale of the 2024 Knowledge Fair & Impact Awards @ IOM." in page
     assert "Draft agenda September 25/09/2024" in page
     html = response.get_data(as_text=True)
@@ -64,16 +64,16 @@ def test_event_overview_shows_aim_outcomes_and_venue(client, demo):
     assert "Taking place back-to-back with IOM Council" in page
     assert "What are the expected outcomes of the session?" in page
     assert "Centre International de Conférences Genève (CICG)" in page
-    assert "Europe/Zurich" in page
+    assert "Geneva time" in page and "Europe/Zurich" not in page
 
 
 def test_rabat_meeting_shows_its_real_dates_and_goals(client, demo):
     page = text(client.get("/events/m4sd-board-rabat-2022/"))
-    assert "Jun 13 – 14, 2022" in page  # thin spaces folded by text()
+    assert "13 – 14 Jun 2022" in page  # thin spaces folded by text()
     assert "SDG 17: Partnerships for the Goals" in page
 
 
-@pytest.mark.parametrize("url", ["/no-such-page", "/favicon.ico", "/events/nope/", "/events/nope/agenda", "/events/nope/sessions/1", "/events/nope/speakers/"])
+@pytest.mark.parametrize("url", ["/no-such-page", "/events/nope/", "/events/nope/agenda", "/events/nope/sessions/1", "/events/nope/speakers/"])
 def test_unknown_event_pages_are_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -133,7 +133,7 @@ def test_agenda_across_a_dst_change_keeps_local_wall_clock_times(client, make_ev
     assert [s.starts_at.hour for s in items] == [7, 8, 8]  # UTC hours: +2, then +1
     response = client.get(f"/events/{event.slug}/agenda")
     page = text(response)
-    for day in ("Saturday, October 26, 2030", "Sunday, October 27, 2030", "Monday, October 28, 2030"):
+    for day in ("Saturday, 26 October 2030", "Sunday, 27 October 2030", "Monday, 28 October 2030"):
         assert day in page
     assert page.count("09:00 – 10:00") == 3
 

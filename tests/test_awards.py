@@ -49,7 +49,7 @@ def test_demo_running_order_lies_inside_the_ceremony_session_in_geneva_winter_ti
         ("17:55", "18:05", "Announcement of the winners"),
         ("18:05", "18:30", "Evening reception"),
     ]
-    session_at = page.index("The IOM Impact Awards Ceremony and Evening Reception Monday, November 25, 2024, 17:30 – 18:30 (CET, UTC+01:00)")
+    session_at = page.index("The IOM Impact Awards Ceremony and Evening Reception Monday, 25 November 2024, 17:30 – 18:30 (CET, UTC+01:00)")
     positions = []
     for start, end, title in expected:
         match = re.search(re.escape(f"{start} – {end} {title}"), page)
@@ -59,7 +59,7 @@ def test_demo_running_order_lies_inside_the_ceremony_session_in_geneva_winter_ti
     assert session_at < positions[0] and positions == sorted(positions)
     assert '<time datetime="2024-11-25T17:30:00+01:00">17:30</time>–<time datetime="2024-11-25T17:35:00+01:00">17:35</time>' in html
     assert '<time datetime="2024-11-25T18:05:00+01:00">18:05</time>–<time datetime="2024-11-25T18:30:00+01:00">18:30</time>' in html
-    assert "All times are Europe/Zurich time." in page
+    assert "All times are Geneva time." in page
 
 
 def test_running_order_in_summer_is_shown_at_utc_plus_two(client, make_event, make_session, make_programme):

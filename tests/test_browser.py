@@ -71,6 +71,14 @@ def test_keyboard_alone_skips_to_content_and_filters_the_agenda(site):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    # On a phone the filters are folded: Tab to their disclosure and open it with Enter.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Filter the agenda":
+            break
+    else:
+        pytest.fail("the filters' disclosure cannot be reached with Tab")
+    page.keyboard.press("Enter")
     # Tab to the "Break" checkbox, tick it with Space, then Tab to "Apply filters" and press Enter.
     for _ in range(60):
         page.keyboard.press("Tab")

@@ -138,3 +138,17 @@ def test_demo_takes_registrations_with_sample_settings_and_a_second_run_changes_
 def test_demo_on_its_real_past_date_shows_registration_closed(client, demo):
     page = client.get("/events/idm-2024-geneva/register").get_data(as_text=True)
     assert "Registration is closed" in page and "<form" not in page
+
+
+def test_days_from_now_keeps_the_programmes_weekday(app, runner):
+    from datetime import date, timedelta
+    from zoneinfo import ZoneInfo
+
+    from eventapp.models import Event
+
+    result = runner.invoke(args=["seed-demo", "--days-from-now", "14"])
+    assert result.exit_code == 0, result.output
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "idm-2024-geneva"))
+    day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
+    assert day.weekday() == 0  # a Monday, as the programme says
+    assert date.today() + timedelta(days=14) <= day < date.today() + timedelta(days=21)

@@ -122,6 +122,7 @@ def test_without_a_mail_server_the_worker_prints_each_email_in_full(client, open
     assert "Subject: Registration confirmed" in result.output
     assert re.search(r"https://events\.example\.org/registrations/[A-Za-z0-9_-]{43}", result.output)
     assert "[attachment: TEST-" in result.output
+    assert "BEGIN:VCALENDAR" in result.output and "SUMMARY:Opening" in result.output  # the .ics itself
     assert "E-mail: sent 1, to retry 0, failed 0." in result.output
     assert outbox()[0].status == MailStatus.SENT
 

@@ -61,11 +61,11 @@ def test_demo_agenda_is_edited_previewed_and_published_as_a_revision(client, dem
 
     preview = text(client.get(f"{base}/agenda/publish"))
     assert "Opening Speakers changed now Amy Pope (Keynote speaker); before nobody" in preview
-    assert f"{PANEL_1} Moved from Nov 25, 2024, 10:45 – 12:30 to Nov 25, 2024, 11:00 – 12:45 , Room XIX" in preview
+    assert f"{PANEL_1} Moved from 25 Nov 2024, 10:45 – 12:30 to 25 Nov 2024, 11:00 – 12:45 , Room XIX" in preview
     assert "Closing remarks and way forward Retitled was “Closing Remarks”" in preview
     assert "Details updated" in preview
-    assert f"{PANEL_3} Cancelled was planned for Nov 25, 2024, 15:30 – 17:00" in preview
-    assert "Press briefing Added Nov 25, 2024, 12:45 – 13:15" in preview
+    assert f"{PANEL_3} Cancelled was planned for 25 Nov 2024, 15:30 – 17:00" in preview
+    assert "Press briefing Added 25 Nov 2024, 12:45 – 13:15" in preview
     assert "Lunch Break" not in preview
 
     # The demo's public agenda is a draft: a final programme over it is published only once confirmed.
@@ -94,9 +94,9 @@ def test_demo_agenda_is_edited_previewed_and_published_as_a_revision(client, dem
 
     changes = text(client.get("/events/idm-2024-geneva/agenda/changes"))
     assert "Final programme Final" in changes
-    assert "Press briefing Added Nov 25, 2024, 12:45 – 13:15" in changes
-    assert f"{PANEL_1} Moved from Nov 25, 2024, 10:45 – 12:30 to Nov 25, 2024, 11:00 – 12:45 , Room XIX" in changes
-    assert f"{PANEL_3} Cancelled was planned for Nov 25, 2024, 15:30 – 17:00" in changes
+    assert "Press briefing Added 25 Nov 2024, 12:45 – 13:15" in changes
+    assert f"{PANEL_1} Moved from 25 Nov 2024, 10:45 – 12:30 to 25 Nov 2024, 11:00 – 12:45 , Room XIX" in changes
+    assert f"{PANEL_3} Cancelled was planned for 25 Nov 2024, 15:30 – 17:00" in changes
     assert "Retitled was “Closing Remarks”" in changes and "Speakers changed now Amy Pope (Keynote speaker)" in changes
 
     revision = db.session.scalar(sa.select(AgendaRevision))

@@ -27,7 +27,7 @@ def test_new_session_is_checked_and_stays_out_of_the_public_agenda(client, make_
     for changes, message in [
         ({"ends_at": "2030-05-06T09:30"}, "The session must end after it starts."),
         ({"starts_at": "2030-05-06T17:30", "ends_at": "2030-05-06T19:00"},
-         "The session must take place within the event's dates, 2030-05-06 09:00 to 2030-05-06 18:00 (Europe/Zurich time)."),
+         "The session must take place within the event's dates, 2030-05-06 09:00 to 2030-05-06 18:00 (Zurich time)."),
         ({"title": ""}, "This field is required."),
         ({"capacity": "0"}, "Number must be at least 1."),
         ({"starts_at": "tomorrow"}, "Not a valid datetime value."),

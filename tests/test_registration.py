@@ -187,7 +187,7 @@ def test_full_event_puts_newcomers_on_the_waiting_list_with_their_position(clien
     page = text(client.get(manage_path("third@example.org")))
     assert "On the waiting list" in page and "You are number 2 on the waiting list" in page
     assert "waiting list, number 2" in outbox("third@example.org")[0].text_body
-    assert "full: you join the waiting list" in text(client.get(f"/events/{event.slug}/register"))
+    assert "full, waiting list open" in text(client.get(f"/events/{event.slug}/register"))
 
 
 def test_moderated_event_keeps_registrations_pending(client, make_event, make_policy):

@@ -85,7 +85,7 @@ def test_an_item_outside_its_session_is_refused_naming_the_sessions_local_times(
                                       starts_at=local(TZ, 2030, 11, 25, *start), ends_at=local(TZ, 2030, 11, 25, *end))
     assert str(refused.value) == (
         "The item must take place inside the session “Awards ceremony”, "
-        "17:30–18:30 (Europe/Zurich time) on November 25, 2030."
+        "17:30–18:30 (Zurich time) on 25 November 2030."
     )
     assert programme.ceremony_items == []
 
@@ -94,7 +94,7 @@ def test_the_message_uses_summer_time_in_summer(make_event, make_session, make_p
     event = make_event(starts_at=local(TZ, 2030, 7, 1, 9, 0))
     session = make_session(event, title="Summer ceremony", starts_at=local(TZ, 2030, 7, 1, 17, 30))
     assert session.starts_at.hour == 15  # UTC+2
-    with pytest.raises(DomainError, match="17:30–18:30 \\(Europe/Zurich time\\) on July 1, 2030"):
+    with pytest.raises(DomainError, match="17:30–18:30 \\(Zurich time\\) on 1 July 2030"):
         ceremony.create_ceremony_item(make_programme(event), session=session, title="Late", kind="other",
                                       starts_at=session.ends_at, ends_at=session.ends_at + timedelta(minutes=5))
 

@@ -1,8 +1,10 @@
 """The registrations desk: the filtered list, one registration's page, decisions, bulk actions, exports."""
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
+
+from ..formatting import format_day as format_date
 from flask_login import current_user
 
 from ..extensions import db

@@ -25,7 +25,7 @@ from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.desk import badges
 from ..services.registration import capacity
-from ..services.registration import online, tokens
+from ..services.registration import online, returning, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
@@ -180,6 +180,8 @@ def manage(token):
         has_questions=bool(answer_rules.asked_questions(registration.event, registration.mode)),
         online_links=online.visible_links(registration),
         participant_documents=participant_documents(registration, str(get_locale())),
+        can_register_again=(returning.may_register_again(registration)
+                            and availability.availability(registration.event).is_open),
     )
 
 
@@ -289,8 +291,8 @@ def cancel(token):
 def badge(token):
     """The participant's badge with its check-in QR code, once their place is confirmed."""
     registration = _own_registration(token)
-    if registration.state != RegistrationState.CONFIRMED:
-        return redirect(url_for(".manage", token=token))
+    if registration.state != RegistrationState.CONFIRMED or registration.mode == ParticipationMode.ONLINE:
+        return redirect(url_for(".manage", token=token))  # online participants need no entrance badge
     return _page("registration/badge.html", registration, token, badge=badges.badge(registration))
 
 

@@ -155,6 +155,9 @@ class ConsoleTransport:
                 continue
             if part.get_filename():
                 lines.append(f"[attachment: {part.get_filename()}, {part.get_content_type()}]")
+                if part.get_content_maintype() == "text":  # the .ics: show what the calendar receives
+                    lines.append(part.get_content().replace("\r\n", "\n").rstrip())
+                    lines.append(f"[end of {part.get_filename()}]")
             elif part.get_content_type() == "text/plain":
                 lines.append(part.get_content().rstrip())
             else:

@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import gettext as _
 
 from ...extensions import db
+from ...formatting import zone_city
 from ...models import (
     DraftSession, DraftSpeaker, EventSession, Person, Room, SessionStatus, SessionType, SpeakerRole,
 )
@@ -74,7 +75,7 @@ def check_times(event, starts_local, ends_local):
         zone_start, zone_end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         raise ValidationFailed(
             _("The session must take place within the event's dates, %(start)s to %(end)s (%(zone)s time).",
-              start=zone_start.strftime("%Y-%m-%d %H:%M"), end=zone_end.strftime("%Y-%m-%d %H:%M"), zone=event.timezone)
+              start=zone_start.strftime("%Y-%m-%d %H:%M"), end=zone_end.strftime("%Y-%m-%d %H:%M"), zone=zone_city(event))
         )
     return starts_at, ends_at
 

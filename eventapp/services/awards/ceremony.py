@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from babel.dates import format_date, format_time
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,20 +18,21 @@ from ...models import (
 )
 from . import programme as awards
 from .manage import clean_text
+from ...formatting import format_locale, zone_city
 from ..errors import DomainError, ValidationFailed
 
 
 def _locale():
-    return get_locale() or "en"
+    return format_locale()
 
 
 def session_window(session):
-    """A session's local times, e.g. "17:30–18:30 (Europe/Zurich time) on November 25, 2024"."""
+    """A session's local times, e.g. "17:30–18:30 (Geneva time) on 25 November 2024"."""
     zone = ZoneInfo(session.event.timezone)
     return _("%(start)s–%(end)s (%(zone)s time) on %(date)s",
              start=format_time(session.starts_at, "HH:mm", tzinfo=zone, locale=_locale()),
              end=format_time(session.ends_at, "HH:mm", tzinfo=zone, locale=_locale()),
-             zone=session.event.timezone,
+             zone=zone_city(session.event),
              date=format_date(session.starts_at.astimezone(zone).date(), "long", locale=_locale()))
 
 

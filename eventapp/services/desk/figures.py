@@ -11,7 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from ...formatting import format_day as format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 

@@ -209,6 +209,12 @@ def change_mode(policy, registration, mode, *, actor):
     """Switch between in person and online; a confirmed person switches only into a free place."""
     if mode == registration.mode:
         return
+    if mode == ParticipationMode.ONLINE and registration.state == RegistrationState.CONFIRMED:
+        left = places_left(policy, mode)
+        if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
+            raise NoPlaceLeft(_l("No place is left for that way of taking part; you keep your current place."))
+    if mode == ParticipationMode.ONLINE:
+        _release_session_places(registration, actor=actor)
     if registration.state == RegistrationState.CONFIRMED:
         left = places_left(policy, mode)
         if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
@@ -223,6 +229,18 @@ def change_mode(policy, registration, mode, *, actor):
         place(policy, registration, reason=_MODE_REASONS.get(mode, mode), actor=actor)
     else:
         registration.mode = mode
+
+
+def _release_session_places(registration, *, actor):
+    """Sessions with their own places (a reception, a ceremony) are seats in the room: someone
+    who now takes part online gives theirs up, and the next person waiting gets it."""
+    for booking in registration.bookings:
+        if booking.state != BookingState.CANCELLED:
+            set_booking_state(booking, BookingState.CANCELLED, reason=_MODE_REASONS[ParticipationMode.ONLINE],
+                              actor=actor)
+    db.session.flush()
+    for booking in registration.bookings:
+        promote_session(booking.session)
 
 
 def change_capacity(event, *, in_person=..., online=..., actor=SYSTEM):

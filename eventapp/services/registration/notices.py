@@ -9,17 +9,18 @@ from ...models import BookingState, ParticipationMode, RegistrationState
 from .. import mail
 from ..calendars.registrant import registration_attachment
 from .online import visible_links
+from .returning import may_register_again
 from .tokens import issue_token
 from .waitlist import waitlist_position
 
 #: E-mails that carry the calendar entry.
-WITH_CALENDAR = {"confirmation", "reminder", "promoted", "approved", "session_promoted", "sessions_changed",
-                 "event_reminder"}
+WITH_CALENDAR = {"confirmation", "registered_again", "reminder", "promoted", "approved", "session_promoted",
+                 "sessions_changed", "event_reminder"}
 
 
 def _subject(kind, registration, event):
     state = registration.state
-    if kind == "confirmation":
+    if kind in ("confirmation", "registered_again"):
         if state == RegistrationState.CONFIRMED:
             return _("Registration confirmed: %(event)s", event=event.title)
         if state == RegistrationState.PENDING:
@@ -29,6 +30,9 @@ def _subject(kind, registration, event):
         return _("Reminder: %(event)s is coming soon", event=event.title)
     if kind == "online_link":
         return _("How to join online: %(event)s", event=event.title)
+    if kind == "reminder" and not registration.is_active:
+        # No link to send: the subject must not promise one.
+        return _("About your registration: %(event)s", event=event.title)
     return {
         "reminder": _("Your registration and its link: %(event)s", event=event.title),
         "promoted": _("A place is now yours: %(event)s", event=event.title),
@@ -45,6 +49,20 @@ def _subject(kind, registration, event):
 def _intro(kind, registration, event, position, session, reason):
     """The opening paragraphs, plain strings: the text e-mail prints them, the HTML one escapes them."""
     state, title = registration.state, event.title
+    if kind == "registered_again":
+        again = _("You had cancelled your registration for %(event)s. You are now registered again, "
+                  "under the conditions that apply today.", event=title)
+        return [again, *_intro("confirmation", registration, event, position, session, reason)]
+    if kind == "reminder" and state == RegistrationState.DECLINED:
+        return [_("The organisers declined your registration for %(event)s, so it has no link to manage it. "
+                  "If you think this is a mistake, write to the organisers.", event=title)]
+    if kind == "reminder" and may_register_again(registration):
+        return [_("Your registration for %(event)s is cancelled, so it has no link to manage it any more. "
+                  "To take part after all, register again on the event page while registration is open: "
+                  "you will be registered under the conditions that apply then.", event=title)]
+    if kind == "reminder" and state == RegistrationState.CANCELLED:
+        return [_("Your registration for %(event)s was cancelled by the organisers, so it has no link to "
+                  "manage it. To take part, write to the organisers.", event=title)]
     if kind == "confirmation" and state == RegistrationState.CONFIRMED:
         return [_("Thank you for registering for %(event)s. Your place is confirmed.", event=title)]
     if kind == "confirmation" and state == RegistrationState.PENDING:
@@ -113,8 +131,7 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
             manage_url=mail.public_url("registration.manage", token=token) if token else None,
             badge_url=(mail.public_url("registration.badge", token=token)
                        if token and registration.state == RegistrationState.CONFIRMED
-                       and not (kind == "event_reminder" and registration.mode == ParticipationMode.ONLINE)
-                       else None),
+                       and registration.mode != ParticipationMode.ONLINE else None),
             # Only to the participant's own address: never to an old address told of a change.
             online_links=visible_links(registration) if token else [],
             event_url=mail.public_url("agenda.event", slug=event.slug),

@@ -21,13 +21,14 @@ from ...models import (
 from . import answers as answer_rules
 from . import capacity
 from .addresses import email_key
+from .returning import PARTICIPANT, may_register_again
 from . import notices
 from .availability import changes_close_at, closes_at, registration_sessions
 from ..errors import DomainError, ValidationFailed
 from ...taxonomy import N_
 
-PARTICIPANT = "participant"
-#: A reminder is not sent again within this time (a double click, a second try).
+#: A reminder is not sent again within this time of the last reminder (a double click, a flood of
+#: requests). Only reminders count: the first request after a confirmation always gets its e-mail.
 REMINDER_PAUSE = timedelta(minutes=2)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
 
@@ -95,8 +96,12 @@ def register(event, data, *, locale="en", now=None, answers=None):
             Registration.event_id == event.id, Registration.email_key == email_key(data["email"])
         )
     )
+    if existing is not None and may_register_again(existing):
+        _register_again(policy, existing, data, locale=locale, now=now)
+        return Outcome(existing, created=True)
     if existing is not None:
-        send_reminder(existing, now=now)
+        # A second submission of the form (a double click) is answered by the e-mail just sent.
+        send_reminder(existing, now=now, after_any_mail=True)
         return Outcome(existing, created=False)
 
     registration = Registration(
@@ -126,12 +131,49 @@ def register(event, data, *, locale="en", now=None, answers=None):
     return Outcome(registration, created=True)
 
 
-def send_reminder(registration, now=None):
-    """E-mail the registration's state and a manage link to its own address (not twice in a row)."""
+def _register_again(policy, registration, data, *, locale, now):
+    """A person who cancelled comes back: a new registration under today's rules, same reference.
+
+    Their details are the ones just given; their place is taken as a newcomer's would be
+    (approval, free place or the end of the waiting list), and the sessions are the ones chosen now.
+    """
+    for name in DETAILS:
+        setattr(registration, name, (data.get(name) or "").strip())
+    registration.email = data["email"].strip()
+    registration.country_code = data["country"]
+    registration.privacy_consent_at = now
+    registration.listed_publicly = bool(data.get("listed_publicly"))
+    registration.locale = locale
+    registration.mode = data.get("mode") if policy.is_hybrid and data.get("mode") else ParticipationMode.IN_PERSON
+    chosen = {s.id: s for s in _chosen_sessions(policy.event, data.get("sessions") or [])}
+    for booking in registration.bookings:
+        if booking.session_id in chosen:
+            booking.state, booking.waitlisted_at = BookingState.PENDING, None
+            chosen.pop(booking.session_id)
+    for session in chosen.values():
+        registration.bookings.append(SessionBooking(session=session, state=BookingState.PENDING))
+    db.session.flush()
+    if policy.approval_mode == ApprovalMode.MODERATED:
+        capacity.set_state(registration, RegistrationState.PENDING,
+                           reason=N_("Registered again; awaiting approval"), actor=PARTICIPANT)
+    else:
+        capacity.place(policy, registration, reason=N_("Registered again"), actor=PARTICIPANT)
+    db.session.flush()
+    notices.registration_mail(registration, "registered_again")
+
+
+def send_reminder(registration, now=None, *, after_any_mail=False):
+    """E-mail the registration's state (and a manage link while it is active) to its own address.
+
+    Not twice within REMINDER_PAUSE. For the "lost your link?" form only earlier reminders count,
+    so the first request after a confirmation is always answered; a repeated registration form
+    (`after_any_mail`) is answered by whatever e-mail was just sent.
+    """
     now = _now(now)
-    last = db.session.scalar(
-        sa.select(sa.func.max(OutboxMessage.created_at)).where(OutboxMessage.registration_id == registration.id)
-    )
+    query = sa.select(sa.func.max(OutboxMessage.created_at)).where(OutboxMessage.registration_id == registration.id)
+    if not after_any_mail:
+        query = query.where(OutboxMessage.kind == "reminder")
+    last = db.session.scalar(query)
     if last is not None and now - last < REMINDER_PAUSE:
         return None
     return notices.registration_mail(registration, "reminder")

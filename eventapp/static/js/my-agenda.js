@@ -38,7 +38,18 @@
     return url + (url.indexOf("?") === -1 ? "?" : "&") + "sessions=" + ids.join(",");
   }
 
+  var bar = document.querySelector("[data-my-agenda-bar]");
+
+  function renderBar(ids) {
+    // The "My agenda (3)" bar stays in view while sessions are marked.
+    if (!bar) { return; }
+    bar.hidden = ids.length === 0;
+    bar.querySelector("[data-my-agenda-bar-link]").textContent =
+      bar.getAttribute("data-label").replace("{n}", String(ids.length));
+  }
+
   function render(ids) {
+    renderBar(ids);
     toggles.forEach(function (button) {
       var id = Number(button.getAttribute("data-my-agenda-toggle"));
       button.setAttribute("aria-pressed", ids.indexOf(id) === -1 ? "false" : "true");
