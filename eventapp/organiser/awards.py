@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..formatting import zone_city
 from ..models import AwardEntry, CeremonyItem
 from ..services import audit
 from ..services.awards import programme as awards
@@ -151,7 +152,7 @@ def release_awards(event):
                 record("awards.schedule", event, programme.title, release_at=release_at.isoformat())
                 db.session.commit()
                 flash(_("The results will be released on %(when)s (%(zone)s time).",
-                        when=form.release_at.data.strftime("%Y-%m-%d %H:%M"), zone=event.timezone), "success")
+                        when=form.release_at.data.strftime("%Y-%m-%d %H:%M"), zone=zone_city(event)), "success")
                 return overview(event.id, "#release")
     return _render_overview(event, programme, form)
 
