@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -123,16 +123,43 @@ class Agenda:
     now: list[EventSession]
     next: list[EventSession]
     total: int
+    all_days: list[date] = field(default_factory=list)  #: every day with a matching session
+    day: date | None = None  #: the one day shown, or None for every day
+    matching: int = 0  #: sessions the filters let through, on every day
+    changes_at: datetime | None = None  #: when "now", "next" or the default day move next
 
     @property
     def shown(self):
-        return sum(len(s.sessions) for d in self.days for s in d.slots)
+        return self.matching
+
+    @property
+    def is_one_day_view(self):
+        return self.day is not None
 
 
-def build_agenda(event, filters=None, now=None):
-    """The event's timetable by local day, filtered, with what runs now and next."""
+def _choose_day(days, asked, today):
+    """The day to show: the one asked for, "all", else today during the event, else the first."""
+    if len(days) < 2 or asked == "all":
+        return None
+    try:
+        wanted = date.fromisoformat(asked) if asked else None
+    except ValueError:
+        wanted = None
+    dates = [d.date for d in days]
+    if wanted in dates:
+        return wanted
+    return today if today in dates else dates[0]
+
+
+def build_agenda(event, filters=None, now=None, day=None):
+    """The event's timetable by local day, filtered, with what runs now and next.
+
+    A multi-day agenda shows one day (`day`: an ISO date, default today during the event, else
+    the first day) unless `day` is "all".
+    """
     filters = filters or AgendaFilters()
     now = now or datetime.now(timezone.utc)
+    asked_day = day
     sessions = event_sessions(event)
     zone = ZoneInfo(event.timezone)
 
@@ -164,7 +191,17 @@ def build_agenda(event, filters=None, now=None):
         current, nxt = running, following
     else:
         current, nxt = [], []
-    return Agenda(event, days, filters, types, tags, current, nxt, len(sessions))
+    today = now.astimezone(zone).date()
+    chosen = _choose_day(days, asked_day, today)
+    boundaries = [m for s in live for m in (s.starts_at, s.ends_at) if m > now]
+    midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
+    if chosen is not None and not asked_day and now < event.ends_at:
+        boundaries.append(midnight)  # the default day moves to the next one at midnight
+    return Agenda(
+        event, [d for d in days if chosen is None or d.date == chosen], filters, types, tags, current, nxt,
+        len(sessions), all_days=[d.date for d in days], day=chosen, matching=len(shown),
+        changes_at=min(boundaries, default=None),
+    )
 
 
 def room_column(day, session):

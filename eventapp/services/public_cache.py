@@ -1,0 +1,169 @@
+"""Which public pages a database change can alter: per-event version counters bumped at flush.
+
+Every flush that inserts, changes or deletes a row of a table the public pages read bumps the
+version of the event the row belongs to, in the same transaction (so a rollback bumps nothing and
+a commit makes the new version visible together with the change). The page cache keys its entries
+by these versions, so the next request after a change builds the page again, on every server.
+
+Tables are public unless listed in PRIVATE_TABLES: a table added later (documents, say) bumps
+its event through its `event_id`, `session_id`, `programme_id` or `category_id` column, and the
+whole site when none of them leads to an event. Registrations and the other private tables do
+not bump anything: places left are kept out of the cached pages (see eventapp/caching.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..extensions import db
+from ..models import AwardCategory, AwardsProgramme, Event, EventSession, PublicVersion
+from ..models.cache import SITE
+
+#: Tables whose rows no cached public page shows. Registration counts are served live.
+PRIVATE_TABLES = frozenset({
+    "public_versions",
+    "registrations", "registration_tokens", "session_bookings", "registration_changes",
+    "email_changes", "outbox_messages", "outbox_attachments",
+    "audit_log", "users", "event_organisers", "draft_sessions", "draft_session_speakers",
+    "messages", "message_recipients",
+})
+#: Columns that change without changing what a page shows.
+QUIET_COLUMNS = frozenset({"updated_at"})
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """What a cached page of one event depends on, read in one statement."""
+
+    event_id: int | None
+    is_published: bool
+    version: int
+    changed_at: datetime | None
+    site_version: int
+    site_changed_at: datetime | None
+
+    @property
+    def token(self):
+        return f"{self.event_id}.{self.version}.{self.site_version}"
+
+    @property
+    def last_modified(self):
+        return max(filter(None, [self.changed_at, self.site_changed_at]), default=None)
+
+
+def _table(obj):
+    mapper = sa.inspect(obj).mapper
+    return mapper.local_table.name if mapper.local_table is not None else None
+
+
+def _is_public(obj):
+    return _table(obj) not in PRIVATE_TABLES
+
+
+def _has_public_changes(obj):
+    """True when a column or a collection of public rows changed (not just `updated_at`)."""
+    state = sa.inspect(obj)
+    mapper = state.mapper
+    for attr in state.attrs:
+        if attr.key in QUIET_COLUMNS or not attr.history.has_changes():
+            continue
+        prop = mapper.attrs[attr.key]
+        if isinstance(prop, so.RelationshipProperty):
+            target = prop.mapper.local_table.name
+            if target in PRIVATE_TABLES:
+                continue
+        return True
+    return False
+
+
+def _event_of(connection, obj):
+    """The event a row belongs to, or SITE when no column leads to one."""
+    if isinstance(obj, Event):
+        return obj.id
+    for column, query in (
+        ("event_id", None),
+        ("session_id", sa.select(EventSession.event_id).where(EventSession.id == sa.bindparam("v"))),
+        ("programme_id", sa.select(AwardsProgramme.event_id).where(AwardsProgramme.id == sa.bindparam("v"))),
+        ("category_id", sa.select(AwardsProgramme.event_id)
+            .join(AwardCategory, AwardCategory.programme_id == AwardsProgramme.id)
+            .where(AwardCategory.id == sa.bindparam("v"))),
+    ):
+        value = getattr(obj, column, None)
+        if isinstance(value, int):
+            if query is None:
+                return value
+            found = connection.execute(query, {"v": value}).scalar()
+            return found if found is not None else SITE
+    return SITE
+
+
+def _collect(session, flush_context):
+    touched = set()
+    connection = None
+    for obj in list(session.new) + list(session.deleted) + list(session.dirty):
+        if not _is_public(obj):
+            continue
+        if obj in session.dirty and obj not in session.new and not _has_public_changes(obj):
+            continue
+        connection = connection or session.connection()
+        touched.add(_event_of(connection, obj))
+        if isinstance(obj, Event):
+            touched.add(SITE)  # the list of events and the demo notice
+    if touched:
+        bump(session.connection(), touched)
+
+
+def bump(connection, event_ids, now=None):
+    """Add one to the versions of these events (SITE for every page), creating missing rows."""
+    now = now or datetime.now(timezone.utc)
+    ids = sorted(event_ids)  # the same order in every transaction: no deadlock between two bumps
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = PublicVersion.__table__
+    for event_id in ids:
+        stmt = insert(table).values(event_id=event_id, version=1, changed_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.event_id],
+            set_={"version": table.c.version + 1, "changed_at": now},
+        )
+        connection.execute(stmt)
+
+
+def init_app(app):
+    """Listen to every flush of the application's sessions (once per process)."""
+    session_class = db.session.session_factory.class_
+    if not sa.event.contains(session_class, "after_flush", _collect):
+        sa.event.listen(session_class, "after_flush", _collect)
+
+
+def page_version(slug):
+    """The versions a page of the event with this slug depends on; None when there is no such event."""
+    own = so.aliased(PublicVersion)
+    site = so.aliased(PublicVersion)
+    row = db.session.execute(
+        sa.select(Event.id, Event.status, own.version, own.changed_at, site.version, site.changed_at, Event.updated_at)
+        .select_from(Event)
+        .outerjoin(own, own.event_id == Event.id)
+        .outerjoin(site, site.event_id == SITE)
+        .where(Event.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    event_id, status, version, changed_at, site_version, site_changed_at, updated_at = row
+    return PageVersion(
+        event_id, status == "published", version or 0, changed_at or updated_at, site_version or 0, site_changed_at
+    )
+
+
+def site_version():
+    """The version of the pages that depend on every event (the list of events)."""
+    row = db.session.execute(
+        sa.select(PublicVersion.version, PublicVersion.changed_at).where(PublicVersion.event_id == SITE)
+    ).first()
+    version, changed_at = row if row else (0, None)
+    return PageVersion(None, True, 0, None, version, changed_at)
