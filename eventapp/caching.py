@@ -156,9 +156,9 @@ def changes_at(*moments):
         g.public_valid_until = min(future + ([current] if current else []))
 
 
-def _query_key(names):
+def _query_key(names, ignored=frozenset()):
     """The query string as the page sees it: known parameters only, sorted, or None if others came."""
-    if any(name not in names for name in request.args):
+    if any(name not in names and name not in ignored for name in request.args):
         return None
     parts = []
     for name in sorted(names):
@@ -265,15 +265,14 @@ def cached_public(args=(), *, language="request", per_event=True):
         def wrapper(**kwargs):
             if not current_app.config.get("PUBLIC_CACHE_ENABLED", True):
                 return view(**kwargs)
-            allowed = names | {"lang"}
-            query = _query_key(allowed if language == "request" else names)
+            # HTML pages: ?lang= only chooses the language, which is part of the key anyway
+            query = _query_key(names, frozenset({"lang"}) if language == "request" else frozenset())
             if query is None:
                 return view(**kwargs)  # unknown parameters: built for this request only
             if language == "request":
                 asked = request.args.get("lang")
                 if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
                     return view(**kwargs)  # a language switch: this response keeps the choice in a cookie
-                query = _query_key(names) if "lang" not in names else query
                 locale = str(get_locale())
             else:
                 locale = "-"
