@@ -12,11 +12,13 @@ not bump anything: places left are kept out of the cached pages (see eventapp/ca
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 
 from ..extensions import db
 from ..models import AwardCategory, AwardsProgramme, Event, EventSession, PublicVersion
@@ -141,17 +143,49 @@ def init_app(app):
         sa.event.listen(session_class, "after_flush", _collect)
 
 
+def version_engine():
+    """Where versions are read: on PostgreSQL a small pool of autocommit connections without a
+    pre-ping, so a check costs one round trip (no BEGIN, ping or ROLLBACK); SQLite reads through
+    the request's session (an in-memory database has a single connection)."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        return None
+    engines = current_app.extensions.setdefault("public_version_engines", {})
+    key = (os.getpid(), str(engine.url))  # never share pooled connections across a fork
+    if key not in engines:
+        checker = sa.create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_reset_on_return=None,
+        )
+        sa.event.listen(engine, "engine_disposed", lambda *args: checker.dispose())  # closed together
+        engines[key] = checker
+    return engines[key]
+
+
+def _read(statement):
+    engine = version_engine()
+    if engine is None:
+        return db.session.execute(statement).first()
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as connection:
+                return connection.execute(statement).first()
+        except sa.exc.DBAPIError as exc:  # a connection the server closed: retry once on a new one
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    return None  # pragma: no cover
+
+
 def page_version(slug):
     """The versions a page of the event with this slug depends on; None when there is no such event."""
     own = so.aliased(PublicVersion)
     site = so.aliased(PublicVersion)
-    row = db.session.execute(
+    row = _read(
         sa.select(Event.id, Event.status, own.version, own.changed_at, site.version, site.changed_at, Event.updated_at)
         .select_from(Event)
         .outerjoin(own, own.event_id == Event.id)
         .outerjoin(site, site.event_id == SITE)
         .where(Event.slug == slug)
-    ).first()
+    )
     if row is None:
         return None
     event_id, status, version, changed_at, site_version, site_changed_at, updated_at = row
@@ -162,8 +196,6 @@ def page_version(slug):
 
 def site_version():
     """The version of the pages that depend on every event (the list of events)."""
-    row = db.session.execute(
-        sa.select(PublicVersion.version, PublicVersion.changed_at).where(PublicVersion.event_id == SITE)
-    ).first()
+    row = _read(sa.select(PublicVersion.version, PublicVersion.changed_at).where(PublicVersion.event_id == SITE))
     version, changed_at = row if row else (0, None)
     return PageVersion(None, True, 0, None, version, changed_at)
