@@ -111,7 +111,11 @@ def send_mail(loop, interval, retry_failed):
         count = outbox.retry_failed()
         db.session.commit()
         click.echo(f"{count} e-mails put back in the queue.")
+    from .services.registration.notices import attach_deferred_calendars
+
     while True:
+        attach_deferred_calendars()  # e-mails a stopped app server left without their calendar
+        db.session.commit()
         result = outbox.send_due()
         if not loop or result.sent or result.retrying or result.failed:
             click.echo(f"E-mail: {result}.")

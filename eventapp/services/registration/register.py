@@ -77,8 +77,12 @@ def _chosen_sessions(event, session_ids):
     return [allowed[i] for i in sorted(set(session_ids))]
 
 
-def register(event, data, *, locale="en", now=None):
-    """Register a person, or e-mail the existing registration's link to its address holder."""
+def register(event, data, *, locale="en", now=None, defer_calendar=False):
+    """Register a person, or e-mail the existing registration's link to its address holder.
+
+    `defer_calendar`: the confirmation's .ics is built after the commit (attach_deferred_calendars),
+    so the place lock is not held while a long agenda is turned into a calendar.
+    """
     now = _now(now)
     policy = capacity.lock_policy(event)
     event = policy.event
@@ -115,7 +119,7 @@ def register(event, data, *, locale="en", now=None):
         capacity.record(registration, RegistrationState.PENDING, reason=N_("Registered; awaiting approval"), actor=PARTICIPANT)
     else:
         capacity.place(policy, registration, reason=N_("Registered"), actor=PARTICIPANT, is_new=True)
-    notices.registration_mail(registration, "confirmation")
+    notices.registration_mail(registration, "confirmation", defer_calendar=defer_calendar)
     return Outcome(registration, created=True)
 
 
