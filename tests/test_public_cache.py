@@ -213,6 +213,7 @@ def test_places_left_are_live_beside_a_cached_page_and_registering_bumps_no_vers
     assert again.headers["X-Cache"] == "hit" and again.get_data() == before.get_data()
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_a_table_added_later_bumps_its_event_through_its_event_id(app, client, make_event):
     """A feature built later (event documents, say) invalidates the pages without touching the cache code."""
     class Base(so.DeclarativeBase):
@@ -238,6 +239,7 @@ def test_a_table_added_later_bumps_its_event_through_its_event_id(app, client, m
         Base.metadata.drop_all(db.engine)
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_a_rolled_back_change_bumps_nothing(client, make_event):
     event = make_event()
     version = db.session.scalar(sa.select(PublicVersion.version).where(PublicVersion.event_id == event.id))
@@ -282,6 +284,7 @@ def test_a_cached_page_costs_one_sql_statement_whatever_the_agenda_size(client, 
         assert len(statements) == 1, (url, statements)
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_compressed_bytes_are_served_to_clients_that_accept_them(client, make_event, make_session):
     event = make_event()
     make_session(event, title="Compressed panel")
@@ -297,6 +300,7 @@ def test_compressed_bytes_are_served_to_clients_that_accept_them(client, make_ev
     assert client.get(url, headers={"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"}).status_code == 304
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_each_language_has_its_own_entry(client, make_event, make_session):
     event = make_event()
     make_session(event)
@@ -329,6 +333,7 @@ def test_no_cached_response_carries_a_cookie_a_csrf_token_or_anything_personal(a
         assert session["_flashes"]  # still waiting for the next page that is not cached
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_a_language_switch_keeps_the_choice_in_the_session(client, make_event):
     event = make_event()
     url = f"/events/{event.slug}/"
@@ -338,12 +343,14 @@ def test_a_language_switch_keeps_the_choice_in_the_session(client, make_event):
     assert client.get(f"{url}?lang=fr").headers["X-Cache"] in {"hit", "miss"}
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_unknown_query_parameters_are_not_cached(client, make_event):
     event = make_event()
     response = served(client, f"/events/{event.slug}/agenda?utm_source=x")
     assert "X-Cache" not in response.headers
 
 
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)  # the store plays no part here
 def test_a_long_agenda_shows_one_day_with_links_to_the_others_and_to_all_days(client, make_event, make_session):
     start = datetime(2030, 5, 6, 7, 0, tzinfo=UTC)
     event = make_event(starts_at=start, ends_at=start + timedelta(days=3))
