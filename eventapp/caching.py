@@ -24,7 +24,7 @@ import json
 import threading
 from collections import OrderedDict
 from datetime import datetime, timezone
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 
 from flask import current_app, g, request, session
 from flask_babel import get_locale

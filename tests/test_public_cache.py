@@ -155,7 +155,7 @@ def test_awards_results_appear_when_the_release_time_passes_without_any_edit(
     client, make_event, make_programme, make_category, make_entry
 ):
     event = make_event()
-    programme = make_programme(event, release_at=datetime.now(UTC) + timedelta(seconds=1.5))
+    programme = make_programme(event, release_at=datetime.now(UTC) + timedelta(seconds=2.5))
     category = make_category(programme, slug="partnerships", name="Partnerships")
     make_entry(category, title="Alpha initiative", status="winner")
     urls = [f"/events/{event.slug}/awards", f"/events/{event.slug}/awards/partnerships"]
@@ -183,14 +183,15 @@ def test_awards_edits_after_release_reach_the_awards_pages(client, make_event, m
 def test_now_and_next_move_at_the_next_session_boundary(client, make_event, make_session):
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=3))
-    make_session(event, title="Running panel", starts_at=start, ends_at=datetime.now(UTC) + timedelta(seconds=1.2))
-    make_session(event, title="Closing remarks", starts_at=datetime.now(UTC) + timedelta(seconds=1.2))
+    boundary = datetime.now(UTC) + timedelta(seconds=2.5)
+    make_session(event, title="Running panel", starts_at=start, ends_at=boundary)
+    make_session(event, title="Closing remarks", starts_at=boundary)
     url = f"/events/{event.slug}/agenda"
     served(client, url)
     cached = served(client, url)
     assert cached.headers["X-Cache"] == "hit"
     assert re.search(r"Now: Running panel", text(cached)) and "Next: Closing remarks" in text(cached)
-    time.sleep(1.4)
+    time.sleep(max(0.0, (boundary - datetime.now(UTC)).total_seconds()) + 0.1)
     assert "Now: Closing remarks" in text(served(client, url))
 
 
@@ -229,7 +230,7 @@ def test_a_table_added_later_bumps_its_event_through_its_event_id(app, client, m
     try:
         event = make_event()
         other = make_event()
-        version = lambda e: db.session.scalar(sa.select(PublicVersion.version).where(PublicVersion.event_id == e.id)) or 0  # noqa: E731
+        version = lambda e: db.session.scalar(sa.select(PublicVersion.version).where(PublicVersion.event_id == e.id)) or 0
         before, other_before = version(event), version(other)
         db.session.add(LaterDocument(event_id=event.id, title="Concept note"))
         db.session.commit()

@@ -32,7 +32,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from bench import build_database, free_port, wait_until_up  # noqa: E402
+from bench import build_database, free_port, wait_until_up
 
 ACCEPT = {"Accept-Encoding": "gzip, deflate, br"}  # as browsers send
 CAPACITY = 300  # in-person places of the 500-session event: the rest join the waiting list
