@@ -36,3 +36,20 @@ def test_the_mail_worker_completes_calendars_a_stopped_server_left_behind(app, r
     db.session.expire_all()
     [message] = outbox()
     assert message.status == MailStatus.SENT and len(message.attachments) == 1
+
+
+def test_the_calendar_is_built_once_per_agenda_version_and_follows_a_change(client, open_event, make_session, monkeypatch):
+    plenary = make_session(open_event, title="Opening plenary")
+    from eventapp.services.calendars import registrant
+
+    built = []
+    original = registrant.registrant_sessions
+    monkeypatch.setattr(registrant, "registrant_sessions", lambda r: built.append(r.id) or original(r))
+    for name in ("amina", "bruno"):
+        client.post(f"/events/{open_event.slug}/register", data=register_data(email=f"{name}@example.org"))
+    assert len(built) == 1  # the second registrant got the same bytes from the cache
+    assert outbox("amina@example.org")[0].attachments[0].data == outbox("bruno@example.org")[0].attachments[0].data
+    plenary.title = "Opening plenary (moved)"
+    db.session.commit()
+    client.post(f"/events/{open_event.slug}/register", data=register_data(email="chen@example.org"))
+    assert len(built) == 2 and b"(moved)" in outbox("chen@example.org")[0].attachments[0].data
