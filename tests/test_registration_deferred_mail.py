@@ -53,3 +53,22 @@ def test_the_calendar_is_built_once_per_agenda_version_and_follows_a_change(clie
     db.session.commit()
     client.post(f"/events/{open_event.slug}/register", data=register_data(email="chen@example.org"))
     assert len(built) == 2 and b"(moved)" in outbox("chen@example.org")[0].attachments[0].data
+
+
+def test_a_calendar_built_inside_an_uncommitted_change_is_not_kept(app, open_event, make_session):
+    from eventapp.models import Registration
+    from eventapp.services.calendars import registrant
+
+    plenary = make_session(open_event, title="Opening plenary")
+    registrations.register(open_event, register_data(), defer_calendar=False)
+    db.session.commit()
+    registration = db.session.scalar(db.select(Registration))
+    plenary.title = "Renamed then rolled back"
+    db.session.flush()  # the version is bumped in this transaction only
+    unfolded = lambda attachment: attachment.data.replace(b"\r\n ", b"")  # noqa: E731 - iCalendar folds long lines
+    assert b"Renamed then rolled back" in unfolded(registrant.registration_attachment(registration))
+    db.session.rollback()
+    assert b"Renamed then rolled back" not in unfolded(registrant.registration_attachment(registration))
+    plenary.description = "Another change, committed: the version number the rolled-back change had used"
+    db.session.commit()
+    assert b"Renamed then rolled back" not in unfolded(registrant.registration_attachment(registration))

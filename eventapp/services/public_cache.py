@@ -110,6 +110,17 @@ def _collect(session, flush_context):
             touched.add(SITE)  # the list of events and the demo notice
     if touched:
         bump(session.connection(), touched)
+        session.info["public_versions_bumped"] = True
+
+
+def _forget_bump(session, *args):
+    session.info.pop("public_versions_bumped", None)
+
+
+def has_uncommitted_changes(session=None):
+    """True while the current transaction changed public data: nothing built now may be cached,
+    since a rollback would hand its version number to different content."""
+    return bool((session or db.session).info.get("public_versions_bumped"))
 
 
 def bump(connection, event_ids, now=None):
@@ -135,6 +146,8 @@ def init_app(app):
     session_class = db.session.session_factory.class_
     if not sa.event.contains(session_class, "after_flush", _collect):
         sa.event.listen(session_class, "after_flush", _collect)
+        sa.event.listen(session_class, "after_commit", _forget_bump)
+        sa.event.listen(session_class, "after_rollback", _forget_bump)
 
 
 def version_engine():
@@ -155,8 +168,8 @@ def version_engine():
     return engines[key]
 
 
-def _read(statement):
-    engine = version_engine()
+def _read(statement, same_transaction=False):
+    engine = None if same_transaction else version_engine()
     if engine is None:
         return db.session.execute(statement).first()
     for attempt in (1, 2):
@@ -180,9 +193,13 @@ PAGE_VERSION_SQL = sa.text(
 SITE_VERSION_SQL = sa.text(f"SELECT version FROM public_versions WHERE event_id = {SITE}")
 
 
-def page_version(slug):
-    """The versions a page of the event with this slug depends on; None when there is no such event."""
-    row = _read(PAGE_VERSION_SQL.bindparams(slug=slug))
+def page_version(slug, *, same_transaction=False):
+    """The versions a page of the event with this slug depends on; None when there is no such event.
+
+    `same_transaction`: read through the request's session, for something built inside a
+    transaction that may write (an e-mail's calendar), rather than on the separate connection.
+    """
+    row = _read(PAGE_VERSION_SQL.bindparams(slug=slug), same_transaction)
     if row is None:
         return None
     event_id, status, version, site_version = row

@@ -74,7 +74,9 @@ ATTACHMENT_CACHE_SECONDS = 24 * 3600
 
 def _attachment_key(registration):
     """What the attachment depends on: the agenda's version, the language, the state and bookings."""
-    version = public_cache.page_version(registration.event.slug)
+    if public_cache.has_uncommitted_changes():
+        return None  # built from changes not yet committed: not kept
+    version = public_cache.page_version(registration.event.slug, same_transaction=True)
     if version is None:
         return None
     bookings = sorted((b.session_id, b.state) for b in registration.bookings if b.state != BookingState.CANCELLED)
