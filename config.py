@@ -53,6 +53,10 @@ class Config:
     # shows them seconds after registering; `flask mail send --loop` still retries whatever fails.
     MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
 
+    # Public pages and feeds are cached in Redis when set (shared by every app server), else in memory.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "eventapp:page:")
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 
     # Documents: bytes in the database unless STORAGE_URL names an S3-compatible bucket

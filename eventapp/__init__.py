@@ -52,6 +52,9 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
+    from . import caching
+
+    caching.init_app(app)
     from .organiser.access import init_login
 
     init_login(app)

@@ -54,6 +54,11 @@ def date_range(start, end, tz):
     return format_interval(first, last, "yMMMMd", locale=format_locale())
 
 
+def short_date(day):
+    """Mon 25 Nov, for the day links of a long agenda."""
+    return format_date(day, "EEE d MMM", locale=get_locale())
+
+
 def zone_label(tz, dt):
     """Geneva time (CET, UTC+01:00)."""
     local = dt.astimezone(_zone(tz))
@@ -153,6 +158,7 @@ def init_app(app):
         local_date=local_date,
         local_datetime=local_datetime,
         local_iso=local_iso,
+        short_date=short_date,
         paragraphs=paragraphs,
         tag_label=tag_label,
         history_reason=history_reason,

@@ -131,7 +131,7 @@ def test_agenda_across_a_dst_change_keeps_local_wall_clock_times(client, make_ev
         make_session(event, title=f"Morning of the {day}th", starts_at=local(tz, 2030, 10, day, 9, 0))
     items = sorted(event.sessions, key=lambda s: s.starts_at)
     assert [s.starts_at.hour for s in items] == [7, 8, 8]  # UTC hours: +2, then +1
-    response = client.get(f"/events/{event.slug}/agenda")
+    response = client.get(f"/events/{event.slug}/agenda?day=all")
     page = text(response)
     for day in ("Saturday, 26 October 2030", "Sunday, 27 October 2030", "Monday, 28 October 2030"):
         assert day in page
@@ -257,7 +257,7 @@ def test_agenda_page_uses_a_constant_number_of_queries(client, make_event, make_
         assert response.status_code == 200
         assert text(response).count("S1") >= 1
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 5, counts
+    assert counts[0] == counts[1] <= 6, counts  # 5 to build, 1 version check (caching.py)
 
 
 def test_sustainable_development_goals_are_named_in_the_readers_language(client, demo):

@@ -294,4 +294,4 @@ def test_awards_page_uses_a_constant_number_of_queries(client, make_event, make_
         assert response.status_code == 200
         assert text(response).count("Finalist") == (n // 2) * n + (n // 2)  # badges, plus one heading each
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 5, counts
+    assert counts[0] == counts[1] <= 6, counts  # 5 to build, 1 version check (caching.py)

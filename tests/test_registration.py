@@ -234,8 +234,12 @@ def test_event_and_agenda_pages_link_to_the_form_and_show_places_left(client, op
     for url in (f"/events/{open_event.slug}/", f"/events/{open_event.slug}/agenda"):
         response = client.get(url)
         assert f'href="/events/{open_event.slug}/register"' in response.get_data(as_text=True), url
-        assert "In person: 10 places left" in text(response), url
-    assert "Registration required: 3 places left" in text(client.get(f"/events/{open_event.slug}/agenda"))
+        assert f'data-places="in_person" href="/events/{open_event.slug}/places"' in response.get_data(as_text=True), url
+    # places left change with every registration: served live beside the cached pages
+    assert "In person: 10 places left" in text(client.get(f"/events/{open_event.slug}/places"))
+    assert "Gala: 3 places left" in text(client.get(f"/events/{open_event.slug}/places"))
+    figures = client.get(f"/events/{open_event.slug}/places.json").get_json()
+    assert figures["in_person"] == "10 places left" and "3 places left" in figures.values()
 
 
 def test_lost_link_form_answers_the_same_whatever_the_address(client, open_event):
@@ -251,10 +255,11 @@ def test_lost_link_form_answers_the_same_whatever_the_address(client, open_event
     assert client.get(manage_path("amina@example.org")).status_code == 200
 
 
-def test_lost_link_form_is_on_the_event_page(client, open_event):
+def test_lost_link_page_is_linked_from_the_event_page(client, open_event):
     html = client.get(f"/events/{open_event.slug}/").get_data(as_text=True)
-    assert f'action="/events/{open_event.slug}/lost-link"' in html
+    assert f'href="/events/{open_event.slug}/lost-link"' in html  # the form (with its CSRF token) is not cached
     assert "lost your link?" in html
+    assert f'action="/events/{open_event.slug}/lost-link"' in client.get(f"/events/{open_event.slug}/lost-link").get_data(as_text=True)
 
 
 def test_posting_without_a_csrf_token_is_refused(app, client, open_event):

@@ -4,6 +4,7 @@ import hashlib
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_babel import force_locale
 
+from ..caching import cached_public, changes_at
 from ..calendars import links
 from ..calendars.responses import calendar_response
 from ..models import utcnow
@@ -25,24 +26,29 @@ def _embargo_safe(html, released):
 
 
 @bp.route("/events/<slug>/awards")
+@cached_public()
 def programme(slug):
     """The awards programme: introduction, categories with finalists (winners once released), running order."""
     event, programme = awards.public_programme_or_404(slug)
+    changes_at(programme.release_at)  # the results appear then, without any edit
     page = awards.awards_page(programme, now=utcnow())
     html = render_template("awards/programme.html", event=event, page=page)
     return _embargo_safe(html, page.programme.released)
 
 
 @bp.route("/events/<slug>/awards/<category_slug>")
+@cached_public()
 def category(slug, category_slug):
     """One award category: its finalists (winners once released) and when it is presented."""
     event, programme = awards.public_programme_or_404(slug)
+    changes_at(programme.release_at)  # the results appear then, without any edit
     page = awards.category_page_or_404(programme, category_slug, now=utcnow())
     html = render_template("awards/category.html", event=event, page=page)
     return _embargo_safe(html, page.programme.released)
 
 
 @bp.route("/events/<slug>/awards/ceremony.ics")
+@cached_public(("lang",), language="query")
 def ceremony_feed(slug):
     """The ceremony's running order as a calendar feed; winners named only once the results are out.
 
@@ -50,6 +56,7 @@ def ceremony_feed(slug):
     changes the calendar without any edit, so no cache may keep a copy past it.
     """
     event, programme = awards.public_programme_or_404(slug)
+    changes_at(programme.release_at)  # the results appear then, without any edit
     lang = request.args.get("lang")
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if lang not in current_app.config["LANGUAGES"] or lang == default:

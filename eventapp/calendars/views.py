@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..caching import cached_public
 from ..services.agenda import pages as agenda
 from ..services.calendars import feeds
 from ..services.calendars import ical
@@ -36,6 +37,7 @@ def _options():
 
 
 @bp.route("/events/<slug>/calendar.ics")
+@cached_public(("type", "tag", "sessions", "alarm", "lang"), language="query")
 def event_feed(slug):
     """The published agenda as a feed: whole, filtered by ?type=/?tag=, or a ?sessions= choice."""
     event = agenda.published_event_or_404(slug)
@@ -58,6 +60,7 @@ def event_feed(slug):
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
+@cached_public(("alarm", "lang"), language="query")
 def session_download(slug, session_id):
     """One session as an .ics file to open in any calendar application."""
     event = agenda.published_event_or_404(slug)

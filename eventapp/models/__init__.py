@@ -71,3 +71,4 @@ from .documents import (  # noqa: F401
     StoredBlob,
     draft_session_tags,
 )
+from .cache import PublicVersion  # noqa: F401

@@ -42,10 +42,12 @@ class ParticipationMode:
 
 
 class MailStatus:
+    #: Written under the place lock without its calendar; completed right after the commit.
+    PREPARING = "preparing"
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"  #: gave up: refused by the server or too many attempts
-    ALL = (QUEUED, SENT, FAILED)
+    ALL = (PREPARING, QUEUED, SENT, FAILED)
 
 
 class RegistrationPolicy(db.Model):

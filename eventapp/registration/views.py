@@ -28,6 +28,7 @@ from ..services.registration import capacity
 from ..services.registration import online, returning, tokens
 from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
+from ..services.registration import notices
 from ..services.registration import register as registrations
 from ..services.documents.documents import participant_documents
 from ..services.errors import DomainError
@@ -62,8 +63,12 @@ def _register_once(event, data, answers=None):
     """Register; if an identical submission won the race for the same address, remind instead."""
     for attempt in range(3):
         try:
-            outcome = registrations.register(event, data, locale=str(get_locale()), answers=answers)
-            db.session.commit()
+            outcome = registrations.register(event, data, locale=str(get_locale()), answers=answers,
+                                             defer_calendar=True)
+            db.session.commit()  # the place is taken and the lock released: now the e-mail's calendar
+            if outcome.created:
+                notices.attach_deferred_calendars(outcome.registration.id)
+                db.session.commit()
             return outcome
         except IntegrityError:
             db.session.rollback()

@@ -6,11 +6,14 @@ reached with a calendar-only token, never the manage link: calendars get shared.
 """
 import hashlib
 import hmac
+import json
 
 from flask import current_app
+from flask_babel import get_locale
 
 from ...i18n import BOOKING_STATE_LABELS, REGISTRATION_STATE_LABELS
 from ...models import BookingState
+from .. import public_cache
 from ..agenda import pages as agenda
 from . import ical
 
@@ -45,12 +48,40 @@ def registrant_sessions(registration):
 def registration_attachment(registration):
     """The .ics for a registration e-mail (None without sessions to show).
 
-    No METHOD, ORGANIZER or ATTENDEE, so no client treats it as an invitation.
+    No METHOD, ORGANIZER or ATTENDEE, so no client treats it as an invitation. Registrants with
+    the same state and bookings get the same bytes, so they are built once per published version
+    of the agenda and kept in the page cache (nothing personal is in them).
     """
-    sessions, statuses = registrant_sessions(registration)
-    if not sessions:
+    if not registration.is_active:
         return None
-    return ical.email_attachment(registration.event, sessions, statuses=statuses)
+    store = current_app.extensions.get("public_cache")
+    key = _attachment_key(registration) if store is not None else None
+    if key is not None:
+        meta, data = store.get(key, "identity")
+        if meta is not None and data is not None:
+            return ical.Attachment(meta["filename"], meta["content_type"], data) if meta["filename"] else None
+    sessions, statuses = registrant_sessions(registration)
+    attachment = ical.email_attachment(registration.event, sessions, statuses=statuses) if sessions else None
+    if key is not None:
+        meta = {"filename": attachment.filename if attachment else "", "content_type": attachment.content_type if attachment else ""}
+        store.put(key, meta, {"identity": attachment.data if attachment else b""}, ATTACHMENT_CACHE_SECONDS)
+    return attachment
+
+
+#: How long a built attachment is kept; a change to the agenda makes a new key before that.
+ATTACHMENT_CACHE_SECONDS = 24 * 3600
+
+
+def _attachment_key(registration):
+    """What the attachment depends on: the agenda's version, the language, the state and bookings."""
+    if public_cache.has_uncommitted_changes():
+        return None  # built from changes not yet committed: not kept
+    version = public_cache.page_version(registration.event.slug, same_transaction=True)
+    if version is None:
+        return None
+    bookings = sorted((b.session_id, b.state) for b in registration.bookings if b.state != BookingState.CANCELLED)
+    raw = json.dumps([version.token, str(get_locale()), registration.state, bookings])
+    return "ics:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _signature(registration_id):

@@ -5,7 +5,12 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ...models import BookingState, ParticipationMode, RegistrationState
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import (
+    BookingState, MailStatus, OutboxAttachment, OutboxMessage, ParticipationMode, Registration, RegistrationState,
+)
 from .. import mail
 from ..calendars.registrant import registration_attachment
 from .online import visible_links
@@ -108,8 +113,12 @@ def _intro(kind, registration, event, position, session, reason):
     }[kind]]
 
 
-def registration_mail(registration, kind, *, session=None, reason="", recipient=None):
+def registration_mail(registration, kind, *, session=None, reason="", recipient=None, defer_calendar=False):
     """Queue an e-mail about the registration, with a fresh manage link while it is active.
+
+    `defer_calendar`: leave the .ics out for now (the message waits as PREPARING) so that it is
+    built after the commit, outside the place lock, by attach_deferred_calendars().
+    """
 
     A person added by the organisers without an address (and outside a delegation) gets no e-mail.
     """
@@ -141,12 +150,10 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         text = render_template("email/registration.txt", **context)
         html = render_template("email/registration.html", subject=subject, **context)
     attachments = []
-    if kind in WITH_CALENDAR and registration.is_active:
-        with force_locale(registration.locale):
-            ics = registration_attachment(registration)
-        if ics is not None:
-            attachments.append((f"{registration.reference}.ics", "text/calendar", ics.data))
-    return mail.queue(
+    with_calendar = kind in WITH_CALENDAR and registration.is_active
+    if with_calendar and not defer_calendar:
+        attachments = _calendar(registration)
+    message = mail.queue(
         recipient or registration.contact_email,
         subject,
         text,
@@ -154,7 +161,40 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         kind=kind,
         registration=registration,
         attachments=attachments,
+        flush=False,
     )
+    if with_calendar and defer_calendar:
+        message.status = MailStatus.PREPARING
+    db.session.flush()
+    return message
+
+
+def _calendar(registration):
+    with force_locale(registration.locale):
+        ics = registration_attachment(registration)
+    return [] if ics is None else [(f"{registration.reference}.ics", "text/calendar", ics.data)]
+
+
+def attach_deferred_calendars(registration_id=None):
+    """Add their calendar to e-mails queued without one and hand them to the mail worker.
+
+    Called after the registration's commit (the place lock is released by then), and by the
+    mail worker for any message a stopped process left behind. Returns how many were completed.
+    """
+    query = sa.select(OutboxMessage).where(OutboxMessage.status == MailStatus.PREPARING).order_by(OutboxMessage.id)
+    if registration_id is not None:
+        query = query.where(OutboxMessage.registration_id == registration_id)
+    ready = []
+    for message in db.session.scalars(query.with_for_update(skip_locked=True)).all():
+        registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
+        if registration is not None and registration.is_active:
+            for name, ctype, data in _calendar(registration):
+                message.attachments.append(OutboxAttachment(filename=name, content_type=ctype, data=data))
+        message.status = MailStatus.QUEUED
+        ready.append(message.id)
+    db.session.flush()
+    db.session.info.setdefault("outbox_new", []).extend(ready)  # delivered at once if so configured
+    return len(ready)
 
 
 def email_change_mail(change, token):

@@ -79,11 +79,13 @@ def _chosen_sessions(event, session_ids):
     return [allowed[i] for i in sorted(set(session_ids))]
 
 
-def register(event, data, *, locale="en", now=None, answers=None):
+def register(event, data, *, locale="en", now=None, answers=None, defer_calendar=False):
     """Register a person, or e-mail the existing registration's link to its address holder.
 
     `answers` ({question id: value}) are checked and stored by answers.save_answers for a new
-    registration; an existing one keeps its own.
+    registration; an existing one keeps its own. `defer_calendar`: the confirmation's .ics is built
+    after the commit (attach_deferred_calendars), so the place lock is not held while a long agenda
+    is turned into a calendar.
     """
     now = _now(now)
     policy = capacity.lock_policy(event)
@@ -127,7 +129,7 @@ def register(event, data, *, locale="en", now=None, answers=None):
         capacity.record(registration, RegistrationState.PENDING, reason=N_("Registered; awaiting approval"), actor=PARTICIPANT)
     else:
         capacity.place(policy, registration, reason=N_("Registered"), actor=PARTICIPANT, is_new=True)
-    notices.registration_mail(registration, "confirmation")
+    notices.registration_mail(registration, "confirmation", defer_calendar=defer_calendar)
     return Outcome(registration, created=True)
 
 
