@@ -118,8 +118,6 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
 
     `defer_calendar`: leave the .ics out for now (the message waits as PREPARING) so that it is
     built after the commit, outside the place lock, by attach_deferred_calendars().
-    """
-
     A person added by the organisers without an address (and outside a delegation) gets no e-mail.
     """
     if not (recipient or registration.contact_email):
