@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from werkzeug.utils import import_string
 
+from . import input_rules
 from .extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,7 @@ def create_app(config=None):
         instance_relative_config=True,
     )
     load_config(app, config)
+    input_rules.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

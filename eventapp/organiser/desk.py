@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import format_date, ngettext
 from flask_login import current_user
 
+from ..services.numbers import parse_id
 from ..extensions import db
 from ..services import audit
 from ..services.registration import capacity
@@ -23,7 +24,7 @@ from .views import bp
 def desk(event):
     """Every registration of the event: search, filters, sorting, pages; bulk actions and exports."""
     desk_filter = desk_service.DeskFilter.from_args(request.args)
-    page = desk_service.page(event, desk_filter, request.args.get("page", type=int) or 1)
+    page = desk_service.page(event, desk_filter, parse_id(request.args.get("page")) or 1)
     return render_template(
         "organiser/desk.html", event=event, f=desk_filter, page=page, countries=desk_service.countries(event),
         sessions=registration_sessions(event), columns=desk_export.COLUMNS, default_columns=desk_export.DEFAULT_COLUMNS,
@@ -77,7 +78,7 @@ def desk_bulk(event):
         expected = form.expected.data
         try:
             result = desk_actions.run_bulk(event, desk_filter, action, current_user, reason=form.reason.data,
-                                           expected=int(expected) if (expected or "").isdigit() else None)
+                                           expected=parse_id(expected))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

@@ -4,13 +4,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from ..form_fields import DateTimeLocalField, IntegerField
 from ..i18n import EVENT_KIND_LABELS, SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from ..models import Role
 

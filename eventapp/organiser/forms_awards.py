@@ -2,9 +2,10 @@
 services/ceremony.py check the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..form_fields import DateTimeLocalField
 from ..i18n import CEREMONY_KIND_LABELS, ENTRY_STATUS_LABELS
 from .forms import LOCAL_FORMAT, choices
 

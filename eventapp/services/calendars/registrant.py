@@ -9,6 +9,7 @@ import hmac
 
 from flask import current_app
 
+from ..numbers import parse_id
 from ...i18n import BOOKING_STATE_LABELS, REGISTRATION_STATE_LABELS
 from ...models import BookingState
 from ..agenda import pages as agenda
@@ -72,6 +73,6 @@ def registration_by_calendar_token(token):
     if not token.startswith(CALENDAR_TOKEN_PREFIX) or len(token) > 80:
         return None
     number, _, signature = token[len(CALENDAR_TOKEN_PREFIX):].partition("-")
-    if not number.isdigit() or not hmac.compare_digest(signature, _signature(int(number))):
+    if parse_id(number) is None or not hmac.compare_digest(signature, _signature(int(number))):
         return None
     return db.session.get(Registration, int(number))

@@ -34,9 +34,9 @@ def read_checkin_value(value):
     except (BadSignature, UnicodeError):
         return None
     event_id, _, registration_id = payload.partition(".")
-    if not (event_id.isdigit() and registration_id.isdigit()):
+    if parse_id(event_id) is None or parse_id(registration_id) is None:
         return None
-    return int(event_id), int(registration_id)
+    return parse_id(event_id), parse_id(registration_id)
 
 
 def looks_signed(value):

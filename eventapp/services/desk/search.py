@@ -13,6 +13,7 @@ from math import ceil
 import sqlalchemy as sa
 from flask import abort
 
+from ..numbers import parse_id
 from ...extensions import db
 from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
@@ -66,7 +67,7 @@ class DeskFilter:
             group=group,
             country=country,
             mode=mode,
-            session=int(session) if session.isdigit() else None,
+            session=parse_id(session),
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 
@@ -190,7 +191,7 @@ def page(event, desk_filter, number=1, per_page=PER_PAGE):
     """One page of the list: two queries (the count and the rows), whatever the total."""
     total = count(event, desk_filter)
     pages = max(ceil(total / per_page), 1)
-    number = min(max(int(number or 1), 1), pages)
+    number = min(max(parse_id(number) or 1, 1), pages)
     items = db.session.scalars(
         query(event, desk_filter).limit(per_page).offset((number - 1) * per_page)
     ).all()

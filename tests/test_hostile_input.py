@@ -1,0 +1,164 @@
+"""Every route of app.url_map and every form its pages show, sent hostile values: never a 5xx.
+
+The walk signs in as an admin (who may open every /manage page), opens each route with real
+values found in the database, then sends hostile path arguments (by converter type), hostile
+query strings, and each form's fields one by one set to hostile values (by field type).
+"""
+import itertools
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from eventapp.extensions import db
+
+from . import hostile
+from .conftest import PASSWORD
+
+SKIP_ENDPOINTS = {"organiser.logout", "static"}  # signing out would end the walk
+
+
+def _words(name):
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _id_candidates(app):
+    """arg name -> ids: `foo_id` takes the first ids of every table whose model name holds `foo`."""
+    rows = {}
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if "id" not in mapper.columns:
+            continue
+        ids = db.session.scalars(sa.select(mapper.columns["id"]).order_by(mapper.columns["id"]).limit(3)).all()
+        rows[_words(cls.__name__)] = ids
+    return rows
+
+
+def _string_candidates(event, tokens):
+    from eventapp.models import AwardCategory, Person
+
+    values = [event.slug]
+    values += db.session.scalars(sa.select(Person.slug).limit(2)).all()
+    values += db.session.scalars(sa.select(AwardCategory.slug).limit(2)).all()
+    return values + tokens + ["csv", "x"]
+
+
+def _setup(app, client, make_user):
+    from eventapp.services.calendars.registrant import calendar_token
+    from eventapp.services.demo import load_demo
+    from eventapp.services.registration import register as registering
+    from eventapp.services.registration.tokens import issue_token
+
+    event = load_demo(date.today() + timedelta(days=14))
+    db.session.commit()
+    outcome = registering.register(event, {
+        "email": "walker@example.org", "first_name": "Ada", "last_name": "Walker", "country": "CH",
+        "organisation": "IOM", "job_title": "Officer", "stakeholder_group": "member_state",
+    })
+    db.session.commit()
+    tokens = [issue_token(outcome.registration), calendar_token(outcome.registration)]
+    db.session.commit()
+    make_user(email="other@example.org")  # first, so that the walk edits this account, not its own
+    admin = make_user(role="admin", events=[event])
+    assert client.post("/manage/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
+    # the working copy exists once an organiser opens the sessions page
+    client.get(f"/manage/events/{event.id}/sessions/")
+    return event, tokens, admin
+
+
+class Walk:
+    def __init__(self, client):
+        self.client = client
+        self.requests = 0
+        self.failures = []
+
+    def send(self, method, url, what, **kwargs):
+        self.requests += 1
+        try:
+            response = self.client.open(url, method=method, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - an exception is what a 500 is made of
+            db.session.rollback()
+            self.failures.append(f"{method} {url[:120]} {what}: {type(exc).__name__}: {str(exc)[:160]}")
+            return None
+        if response.status_code >= 500:
+            self.failures.append(f"{method} {url[:120]} {what}: {response.status_code}")
+        return response
+
+
+def _valid_values(walk, rule, ids, strings):
+    """Argument values with which a rule answers (not 404), found by trying candidates."""
+    args = hostile.path_arguments(rule)
+    pools = []
+    for name, kind in args:
+        if kind == "int":
+            stem = name.removesuffix("_id")
+            pool = [i for model, model_ids in ids.items() if stem in model.split("_") for i in model_ids]
+            pools.append(pool + [1, 2] or [1])
+        elif kind == "any":
+            pools.append(list(rule._converters[name].items) if hasattr(rule._converters[name], "items") else ["csv"])
+        elif kind == "path":
+            pools.append(["sessions/"])
+        else:
+            pools.append(strings)
+    first = None
+    for combo in itertools.islice(itertools.product(*pools), 40):
+        values = dict(zip([a for a, _ in args], combo))
+        first = first or values
+        if "GET" not in rule.methods:
+            return values
+        response = walk.send("GET", hostile.build_path(rule, values), "valid")
+        if response is not None and response.status_code != 404:
+            return values
+    return first or {}
+
+
+def test_every_route_and_form_survives_hostile_values(app, client, make_user):
+    app.config["RATELIMIT_ENABLED"] = False
+    event, tokens, admin = _setup(app, client, make_user)
+    walk = Walk(client)
+    ids = _id_candidates(app)
+    strings = _string_candidates(event, tokens)
+    forms = {}
+
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIP_ENDPOINTS]
+    for rule in rules:
+        values = _valid_values(walk, rule, ids, strings)
+        url = hostile.build_path(rule, values)
+        method = "GET" if "GET" in rule.methods else "POST"
+        if method == "GET":
+            response = walk.send("GET", url, "valid")
+            if response is not None and response.mimetype == "text/html":
+                for form in hostile.forms_of(url, response.get_data(as_text=True)):
+                    key = (form.method, hostile.same_site_path(form.action), tuple(f[0] for f in form.fields))
+                    forms.setdefault(key, form)
+            names = hostile.QUERY_NAMES | {f[0] for form in forms.values() if form.method == "get" for f in form.fields}
+            for raw in hostile.QUERY_HOSTILE:
+                query = "&".join(f"{name}={raw}" for name in sorted(names))
+                walk.send("GET", f"{url}?{query}", f"query={raw[:20]!r}")
+        for name, kind in hostile.path_arguments(rule):
+            for raw in hostile.PATH_HOSTILE["int" if kind == "int" else "default"]:
+                bad = dict(values, **{name: raw if kind == "int" else raw})
+                walk.send(method, hostile.build_path(rule, bad), f"{name}={raw[:20]!r}")
+
+    # Forms that delete or sign out go last, so that the others find their objects.
+    ordered = sorted(forms.values(), key=lambda f: ("delete" in f.action or "cancel" in f.action, f.action))
+    for form in ordered:
+        action = hostile.same_site_path(form.action)
+        if action.endswith("/manage/logout"):
+            continue
+        method = "POST" if form.method == "post" else "GET"
+        if client.get("/manage/").status_code != 200:  # a form may sign out (a password change does)
+            client.post("/manage/login", data={"email": admin.email, "password": PASSWORD})
+        for what, data in hostile.hostile_submissions(form):
+            if method == "POST":
+                walk.send("POST", action, what, data=data)
+            else:
+                walk.send("GET", action, what, query_string=data)
+
+    print(*walk.failures[:80], sep="\n")
+    print(f"\nhostile walk: {len(rules)} routes, {len(forms)} forms, {walk.requests} requests, "
+          f"{len(walk.failures)} answered 5xx")
+    assert client.get("/manage/").status_code == 200, "the walk must stay signed in"
+    assert len(forms) > 20 and walk.requests > 1000
+    assert walk.failures == []
