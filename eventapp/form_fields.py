@@ -40,3 +40,18 @@ class DateTimeLocalField(_DateTimeLocalField):
         if isinstance(self.data, datetime) and not MIN_YEAR <= self.data.year <= MAX_YEAR:
             self.data = None
             raise ValueError(_l("Please enter a date between %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR))
+
+
+def id_value(value):
+    """`coerce` for choice fields holding ids: `int()`, but only ASCII digits a column can hold."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip()
+        digits = text[1:] if text[:1] == "-" else text
+        if not digits or len(digits) > 10 or not (digits.isascii() and digits.isdigit()):
+            raise ValueError(value)
+        number = int(text)
+    if abs(number) > MAX_INT:
+        raise ValueError(value)
+    return number

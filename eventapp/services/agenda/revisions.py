@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import AgendaRevision, Event, EventSession, SessionStatus
+from ...models import AgendaRevision, Event, EventSession, SessionStatus, utcnow
 from .. import audit
 from ..awards import ceremony
 from .changes import is_first_publication, readable  # noqa: F401  (pages read changes through here)
@@ -118,6 +118,8 @@ def publish_revision(event, label, is_final, actor, expected=None):
     ids = {d.uid: d.session_id for d in drafts}
     for change in changes:
         change["session_id"] = ids[change["uid"]]
+    if bool(is_final) != bool(event.agenda_is_final):
+        confirm_or_unconfirm(event)
     event.agenda_label, event.agenda_is_final = label, bool(is_final)
     db.session.flush()
     number = (db.session.scalar(sa.select(sa.func.max(AgendaRevision.number)).where(AgendaRevision.event_id == event.id)) or 0) + 1
@@ -131,6 +133,16 @@ def publish_revision(event, label, is_final, actor, expected=None):
                  details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
     notify_registrants(event, changes)  # see notices.py
     return revision
+
+
+def confirm_or_unconfirm(event):
+    """A final agenda over a draft (or back) changes every live session's STATUS in calendars
+    (TENTATIVE <-> CONFIRMED): raise SEQUENCE and the stamp so that clients replace their copy."""
+    now = utcnow()
+    for item in event_sessions(event):
+        if not item.is_cancelled:
+            item.sequence = (item.sequence or 0) + 1
+            item.updated_at = now
 
 
 def move_ceremony_items(published, drafts):

@@ -43,6 +43,24 @@ def registrant_sessions(registration):
     return chosen, statuses
 
 
+def status_versions(registration, sessions):
+    """Session id -> (changes of the status shown on its entry, when the last one happened).
+
+    A registrant's entry shows their status (confirmed, waiting, ...); each change of it raises
+    the entry's SEQUENCE and DTSTAMP, so a client that holds an older copy replaces it. Sessions
+    with their own booking count that booking's changes; the others the registration's.
+    """
+    counts = {}
+    for change in registration.history:
+        key = change.session_id
+        number, latest = counts.get(key, (0, None))
+        counts[key] = (number + 1, max(filter(None, [latest, change.at])))
+    return {
+        item.id: counts.get(item.id if item.requires_registration else None, (0, None))
+        for item in sessions
+    }
+
+
 def registration_attachment(registration):
     """The .ics for a registration e-mail (None without sessions to show).
 
@@ -51,7 +69,8 @@ def registration_attachment(registration):
     sessions, statuses = registrant_sessions(registration)
     if not sessions:
         return None
-    return ical.email_attachment(registration.event, sessions, statuses=statuses)
+    return ical.email_attachment(registration.event, sessions, statuses=statuses,
+                                 versions=status_versions(registration, sessions))
 
 
 def _signature(registration_id):
