@@ -53,3 +53,4 @@ from .organiser import (  # noqa: F401
     event_people,
 )
 from .messages import Message, MessageRecipient  # noqa: F401
+from .login_sessions import LoginSession  # noqa: F401
