@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from werkzeug.utils import import_string
 
-from . import input_rules
+from . import input_rules, security_headers
 from .extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,7 @@ def create_app(config=None):
     )
     load_config(app, config)
     input_rules.init_app(app)
+    security_headers.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
