@@ -80,6 +80,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Rate limits must be counted in storage every worker shares (Redis): memory:// refuses to start.
+    RATELIMIT_REQUIRE_SHARED_STORAGE = True
     # Strict-Transport-Security: browsers use HTTPS only for a year (the TLS proxy must be in place).
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     # In production the worker (`flask mail send --loop`) delivers; requests only write the outbox.
