@@ -28,6 +28,7 @@ from ..services.registration import privacy as personal_data
 from ..services.registration import email_change as email_changes
 from ..services.registration import register as registrations
 from ..services.errors import DomainError
+from .timing import uniform_duration
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
 
 bp = Blueprint("registration", __name__)
@@ -70,6 +71,7 @@ def _register_once(event, data):
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
+@uniform_duration
 def register(slug):
     """The registration form, or a page saying registration is closed."""
     event, status = _open_event(slug)
@@ -106,6 +108,7 @@ def received(slug):
 
 @bp.route("/events/<slug>/lost-link", methods=["GET", "POST"])
 @limiter.limit(_limit("LOST_LINK_RATE_LIMIT"), methods=["POST"])
+@uniform_duration
 def lost_link(slug):
     """E-mail the manage link again to whoever registered with that address."""
     event, _status = _open_event(slug)
