@@ -19,9 +19,9 @@ LONG = "x" * 100_000
 
 #: hostile values per kind of input; every kind also gets the "any" values
 HOSTILE = {
-    "any": [NUL, LONG, "\u202e", "%ff%fe", "<script>x</script>'\""],
-    "number": ["2147483648", "-2147483649", HUGE, "²", "٣", "1e400", "-1"],
-    "datetime-local": ["9999-12-31T23:59", "0001-01-01T00:00", "2027-02-30T25:61", "99999-01-01T00:00"],
+    "any": [NUL, LONG, "<script>x</script>'\"\u202e"],
+    "number": ["2147483648", "-2147483649", HUGE, "²", "-1"],
+    "datetime-local": ["9999-12-31T23:59", "0001-01-01T00:00", "2027-02-30T25:61"],
     "date": ["9999-12-31", "0001-01-01", "2027-02-30"],
     "select": ["not-a-choice", "2147483648", "²"],
     "checkbox": ["not-a-choice", "2147483648"],
