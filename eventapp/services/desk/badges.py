@@ -12,6 +12,8 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
 
+from ..numbers import parse_id
+
 SALT = "eventapp.check-in"
 
 
