@@ -41,6 +41,8 @@ def refuse_nul():
     ):
         if _has_nul(request.form.keys()) or any(_has_nul(request.form.getlist(k)) for k in request.form):
             raise BadRequest()
+    elif request.is_json and b"\\u0000" in request.get_data(cache=True):
+        raise BadRequest()  # JSON writes NUL as an escape
 
 
 def changed_meanwhile(error):
