@@ -55,9 +55,11 @@ def status_versions(registration, sessions):
         key = change.session_id
         number, latest = counts.get(key, (0, None))
         counts[key] = (number + 1, max(filter(None, [latest, change.at])))
+    # The first entry is the status the registrant started with, not a change of it.
     return {
-        item.id: counts.get(item.id if item.requires_registration else None, (0, None))
+        item.id: (max(number - 1, 0), at)
         for item in sessions
+        for number, at in [counts.get(item.id if item.requires_registration else None, (0, None))]
     }
 
 
