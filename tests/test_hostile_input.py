@@ -63,8 +63,8 @@ def _setup(app, client, make_user):
     db.session.commit()
     make_user(email="other@example.org")  # first, so that the walk edits this account, not its own
     admin = make_user(role="admin", events=[event])
+    # sign in, and open the sessions page once: the working copy exists from then on
     assert client.post("/manage/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
-    # the working copy exists once an organiser opens the sessions page
     client.get(f"/manage/events/{event.id}/sessions/")
     return event, tokens, admin
 
@@ -115,15 +115,8 @@ def _valid_values(walk, rule, ids, strings):
     return first or {}
 
 
-def test_every_route_and_form_survives_hostile_values(app, client, make_user):
-    app.config["RATELIMIT_ENABLED"] = False
-    event, tokens, admin = _setup(app, client, make_user)
-    walk = Walk(client)
-    ids = _id_candidates(app)
-    strings = _string_candidates(event, tokens)
-    forms = {}
-
-    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIP_ENDPOINTS]
+def _walk_routes(walk, rules, ids, strings, forms):
+    """Each rule with real values, hostile query strings and hostile path arguments; collects forms."""
     for rule in rules:
         values = _valid_values(walk, rule, ids, strings)
         url = hostile.build_path(rule, values)
@@ -143,30 +136,57 @@ def test_every_route_and_form_survives_hostile_values(app, client, make_user):
                 walk.send("GET", f"{url}?{name}={raw}", f"{name}={raw[:20]!r}")
         for name, kind in hostile.path_arguments(rule):
             for raw in hostile.PATH_HOSTILE["int" if kind == "int" else "default"]:
-                bad = dict(values, **{name: raw if kind == "int" else raw})
-                walk.send(method, hostile.build_path(rule, bad), f"{name}={raw[:20]!r}")
+                walk.send(method, hostile.build_path(rule, dict(values, **{name: raw})), f"{name}={raw[:20]!r}")
 
-    # Forms that delete or sign out go last, so that the others find their objects.
+
+def _walk_forms(walk, forms, before_each=lambda: None):
+    """Every form, each field in turn set to each hostile value of its type."""
+    # Forms that delete or cancel go last, so that the others find their objects.
     ordered = sorted(forms.values(), key=lambda f: ("delete" in f.action or "cancel" in f.action, f.action))
     for form in ordered:
         action = hostile.same_site_path(form.action)
         if action.endswith("/manage/logout"):
             continue
-        method = "POST" if form.method == "post" else "GET"
-        if client.get("/manage/").status_code != 200:  # a form may sign out (a password change does)
-            client.post("/manage/login", data={"email": admin.email, "password": PASSWORD})
+        before_each()
         for what, data in hostile.hostile_submissions(form):
-            if method == "POST":
+            if form.method == "post":
                 walk.send("POST", action, what, data=data)
             else:
                 walk.send("GET", action, what, query_string=data)
 
-    print(*walk.failures[:40], sep="\n")
-    print(f"\nhostile walk: {len(rules)} routes, {len(forms)} forms, {walk.requests} requests, "
-          f"{len(walk.failures)} answered 5xx")
+
+def test_every_route_and_form_survives_hostile_values(app, client, make_user):
+    app.config["RATELIMIT_ENABLED"] = False
+    event, tokens, admin = _setup(app, client, make_user)
+    ids = _id_candidates(app)
+    strings = _string_candidates(event, tokens)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIP_ENDPOINTS]
+
+    # Without signing in: the public pages and forms (and /manage answering with the login form).
+    anonymous = Walk(app.test_client())
+    public_forms = {}
+    _walk_routes(anonymous, [r for r in rules if not r.rule.startswith("/manage/")], ids, strings, public_forms)
+    _walk_forms(anonymous, public_forms)
+
+    # Signed in as an admin, who may open every /manage page.
+    walk = Walk(client)
+    forms = {}
+    _walk_routes(walk, rules, ids, strings, forms)
+
+    def stay_signed_in():  # a form may sign out (a password change does)
+        if client.get("/manage/").status_code != 200:
+            client.post("/manage/login", data={"email": admin.email, "password": PASSWORD})
+
+    _walk_forms(walk, forms, stay_signed_in)
+
+    failures = anonymous.failures + walk.failures
+    requests = anonymous.requests + walk.requests
+    print(*failures[:40], sep="\n")
+    print(f"\nhostile walk: {len(rules)} routes, {len(forms)} forms, {requests} requests "
+          f"({anonymous.requests} without signing in), {len(failures)} answered 5xx")
     assert client.get("/manage/").status_code == 200, "the walk must stay signed in"
-    assert len(forms) > 20 and walk.requests > 1000
-    assert walk.failures == []
+    assert len(public_forms) >= 5 and len(forms) > 20 and requests > 1000
+    assert failures == []
 
 
 @settings(max_examples=60, deadline=None, derandomize=True,
