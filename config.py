@@ -66,6 +66,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour")
     LOST_LINK_RATE_LIMIT = os.environ.get("LOST_LINK_RATE_LIMIT", "5 per minute;20 per hour")
+    # Register and lost-link answers take at least this long, so that their timing does not tell
+    # whether an address is registered; keep it above the slowest registration (see the log warning).
+    REGISTRATION_MIN_SECONDS = float(os.environ.get("REGISTRATION_MIN_SECONDS", "0.4"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -87,6 +90,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://", name="TEST_DATABASE_URL")
     PUBLIC_BASE_URL = "https://events.example.org"
     RATELIMIT_ENABLED = False
+    REGISTRATION_MIN_SECONDS = 0  # the timing test sets its own; other tests stay fast
     MAIL_SERVER = None
     MAIL_SEND_IMMEDIATELY = False
     MAIL_DEFAULT_SENDER = "IDM registration <registration@events.example.org>"
@@ -101,5 +105,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Rate limits must be counted in storage every worker shares (Redis): memory:// refuses to start.
+    RATELIMIT_REQUIRE_SHARED_STORAGE = True
+    # Strict-Transport-Security: browsers use HTTPS only for a year (the TLS proxy must be in place).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     # In production the worker (`flask mail send --loop`) delivers; requests only write the outbox.
     MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", False)

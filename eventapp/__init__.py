@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from werkzeug.utils import import_string
 
+from . import input_rules, security_headers
 from .extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,8 @@ def create_app(config=None):
         instance_relative_config=True,
     )
     load_config(app, config)
+    input_rules.init_app(app)
+    security_headers.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -36,7 +39,23 @@ def load_config(app, config):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("DATABASE_URL must be set in the environment.")
+    check_rate_limit_storage(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def check_rate_limit_storage(config):
+    """Production refuses to start with rate limits counted in memory.
+
+    Memory storage counts per worker process: with 4 gunicorn workers a limit of 10 a minute lets
+    40 through. Every worker and server must count in one place (Redis).
+    """
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if config.get("RATELIMIT_REQUIRE_SHARED_STORAGE") and config.get("RATELIMIT_ENABLED", True) \
+            and storage.startswith("memory"):
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts per worker process: set it to shared "
+            "storage such as redis://127.0.0.1:6379/0 (see README.md, Production)."
+        )
 
 
 def register_extensions(app):

@@ -80,7 +80,8 @@ def test_registrants_booked_on_a_moved_session_get_one_summary_with_their_link_a
     cal = icalendar.Calendar.from_ical(attachment.get_content())
     [event] = [e for e in cal.walk("VEVENT") if str(e["UID"]) == workshop.uid]
     db.session.refresh(workshop)
-    assert int(event["SEQUENCE"]) == workshop.sequence > old_sequence
+    # the registrant's entry also counts the changes of their status (see status_versions)
+    assert int(event["SEQUENCE"]) >= workshop.sequence > old_sequence
     assert smtp.to("dinner@example.org") == [] and smtp.to("gone@example.org") == []
 
     # Publishing again with nothing announced (a description only) e-mails nobody.

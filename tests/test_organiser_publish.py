@@ -77,15 +77,19 @@ def test_demo_agenda_is_edited_previewed_and_published_as_a_revision(client, dem
     assert "Revision 1 “Final programme” published: 6 session(s) changed." in text(response)
 
     after = published()
-    bumped = {title for title, s in after.items() if title in before and s.sequence != before[title][1]}
-    assert bumped == {"Opening", PANEL_1, PANEL_3}
-    assert after["Closing remarks and way forward"].sequence == 1  # retitled: same session, same UID
+    # A final programme over a draft turns every live session from TENTATIVE to CONFIRMED: one more
+    # SEQUENCE each, so that calendars replace their copy; changed sessions also get their own.
+    raised = {title: s.sequence - before[title][1] for title, s in after.items() if title in before}
+    assert {t for t, n in raised.items() if n == 2} == {"Opening", PANEL_1, scene.title}
+    assert raised[PANEL_3] == 1  # cancelled (a cancelled session is not confirmed)
+    assert after["Closing remarks and way forward"].sequence == 2  # retitled and confirmed: same session, same UID
     assert after["Closing remarks and way forward"].uid == before["Closing Remarks"][0]
-    assert after["Press briefing"].sequence == 0 and after["Press briefing"].uid == draft_titled(demo, "Press briefing").uid
+    assert after["Press briefing"].sequence == 1 and after["Press briefing"].uid == draft_titled(demo, "Press briefing").uid
     untouched = "Lunch Break – Interactive exhibitions"
-    assert (after[untouched].sequence, after[untouched].updated_at) == before[untouched][1:]
+    assert after[untouched].sequence == before[untouched][1] + 1 and after[untouched].updated_at > before[untouched][2]
     scene_title = scene.title
-    assert after[scene_title].sequence == before[scene_title][1] and after[scene_title].updated_at > before[scene_title][2]
+    # a new description changes what the entry says: its own SEQUENCE, and one for the confirmation
+    assert after[scene_title].sequence == before[scene_title][1] + 2 and after[scene_title].updated_at > before[scene_title][2]
     assert after[PANEL_3].is_cancelled and after[PANEL_1].room.name == "Room XIX"
 
     public = text(client.get("/events/idm-2024-geneva/agenda"))

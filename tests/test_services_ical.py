@@ -62,14 +62,15 @@ def test_a_changed_session_keeps_its_uid_and_gets_a_higher_sequence(build, make_
     assert new.decoded("DTSTAMP") >= old.decoded("DTSTAMP")  # HTTP and iCalendar count whole seconds
 
 
-def test_a_description_change_moves_the_stamp_but_not_the_sequence(build, make_event, make_session):
+def test_a_description_change_raises_the_sequence(build, make_event, make_session):
+    """What the entry says changed: clients must replace their copy (issue 14, point 4)."""
     event = make_event()
     item = make_session(event, description="First words.")
     update_session(item, description="Better words.")
     db.session.commit()
     cal, _ = parse(build(event))
     [vevent] = events(cal)
-    assert vevent["SEQUENCE"] == 0 and "Better words." in str(vevent["DESCRIPTION"])
+    assert vevent["SEQUENCE"] == 1 and "Better words." in str(vevent["DESCRIPTION"])
 
 
 def test_a_cancelled_session_stays_in_the_calendar_as_cancelled(build, make_event, make_session):

@@ -14,11 +14,12 @@ def test_time_change_bumps_sequence_and_stamp_but_keeps_uid(app, make_event, mak
     assert item.sequence == 1 and item.uid == uid and item.updated_at > stamp
 
 
-def test_description_change_moves_the_stamp_without_a_new_sequence(app, make_event, make_session):
+def test_description_change_raises_the_sequence_and_moves_the_stamp(app, make_event, make_session):
+    """What the calendar entry says changed, so clients must replace their copy (issue 14, point 4)."""
     item = make_session(make_event())
     stamp = item.updated_at
     assert update_session(item, description="More detail") == {"description"}
-    assert item.sequence == 0 and item.updated_at > stamp
+    assert item.sequence == 1 and item.updated_at > stamp
 
 
 def test_setting_the_same_values_changes_nothing(app, make_event, make_session):

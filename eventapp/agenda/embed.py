@@ -2,6 +2,7 @@
 from flask import current_app, make_response, render_template, request
 
 from ..cookies import make_cookie_free
+from ..security_headers import policy_framed_by
 from ..services.agenda import embedding
 from ..services.agenda import pages as agenda
 from .views import bp
@@ -16,9 +17,6 @@ def embed(slug):
     timetable = agenda.build_agenda(event, agenda.AgendaFilters.from_args(request.args))
     response = make_response(render_template("agenda/embed.html", event=event, agenda=timetable, lang=lang))
     # Framing is allowed here only, and only by the websites the organiser listed.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-        f"frame-ancestors {embedding.frame_ancestors(event)}"
-    )
+    response.headers["Content-Security-Policy"] = policy_framed_by(embedding.frame_ancestors(event))
     response.vary.add("Accept-Language")
     return response

@@ -46,6 +46,7 @@ def event_feed(slug):
         options = _options()
         sessions = feeds.feed_sessions(event, options)
         query = dict(options.as_args(), lang=lang)
+        modified = feeds.agenda_modified_at(event)
         body = ical.calendar_bytes(
             event,
             sessions,
@@ -53,10 +54,9 @@ def event_feed(slug):
             feed_url=external_url("calendars.event_feed", slug=event.slug, **query),
             page_url=external_url("agenda.agenda_page", slug=event.slug, **options.filters.as_args()),
             alarm_minutes=options.alarm_minutes,
+            modified_at=modified,
         )
-    return calendar_response(
-        body, last_modified=ical.last_modified(event, sessions), filename=ical.calendar_filename(event)
-    )
+    return calendar_response(body, last_modified=modified, filename=ical.calendar_filename(event))
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
@@ -97,6 +97,9 @@ def registrant_feed(token):
     locale, lang = _language()
     with force_locale(locale):
         sessions, statuses = registrant_calendar.registrant_sessions(registration)
+        versions = registrant_calendar.status_versions(registration, sessions)
+        modified = max(filter(None, [feeds.agenda_modified_at(event), registration.updated_at,
+                                     *(at for _n, at in versions.values())]))
         body = ical.calendar_bytes(
             event,
             sessions,
@@ -104,9 +107,10 @@ def registrant_feed(token):
             feed_url=external_url("calendars.registrant_feed", token=token, lang=lang),
             page_url=external_url("agenda.event", slug=event.slug),
             statuses=statuses,
-            modified_at=registration.updated_at,
+            versions=versions,
+            modified_at=modified,
+            placeholder_status="TENTATIVE" if registration.is_active else "CANCELLED",
         )
-    modified = max(filter(None, [ical.last_modified(event, sessions), registration.updated_at]))
     return calendar_response(
         body, last_modified=modified, filename=ical.calendar_filename(event), private=True
     )

@@ -72,3 +72,4 @@ from .documents import (  # noqa: F401
     draft_session_tags,
 )
 from .cache import PublicVersion  # noqa: F401
+from .login_sessions import LoginSession  # noqa: F401

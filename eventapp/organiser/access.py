@@ -9,6 +9,7 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import Event
+from ..services import login_sessions
 from ..services.accounts import can_manage, user_by_token
 
 #: Pages anyone may open: the login form itself.
@@ -45,6 +46,11 @@ def require_login(endpoint):
         session.clear()
         flash(_l("Your session has expired: please sign in again."), "info")
         return login_manager.unauthorized()
+    if not login_sessions.is_live(current_user, session.get("login_key")):
+        # signed out elsewhere (this is a copy of an ended session) or the account was disabled
+        logout_user()
+        session.clear()
+        return login_manager.unauthorized()
     return None
 
 
@@ -56,6 +62,16 @@ def start_session(user):
     session.permanent = True
     login_user(user)
     session["signed_in_at"] = datetime.now(timezone.utc).timestamp()
+    session["login_key"] = login_sessions.start(user)
+
+
+def end_session():
+    """Sign out: the server-side session ends, so every copy of the cookie stops working."""
+    from flask_login import logout_user
+
+    login_sessions.end(session.get("login_key"))
+    logout_user()
+    session.clear()
 
 
 def admin_required(view):

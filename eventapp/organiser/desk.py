@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..formatting import format_day as format_date
 from flask_login import current_user
 
+from ..services.numbers import parse_id
 from ..extensions import db
 from ..registration import question_fields
 from ..services import audit
@@ -61,7 +62,7 @@ def language():
 def desk(event):
     """Every registration of the event: search, filters, sorting, pages; ticked or filtered bulk actions and exports."""
     desk_filter = desk_service.DeskFilter.from_args(request.args)
-    page = desk_service.page(event, desk_filter, request.args.get("page", type=int) or 1, language=language())
+    page = desk_service.page(event, desk_filter, parse_id(request.args.get("page")) or 1, language=language())
     question_columns = desk_export.question_columns(event)
     shown = [question_columns[f"q{i}"] for i in desk_filter.show if f"q{i}" in question_columns]
     return render_template(
@@ -137,8 +138,7 @@ def desk_bulk(event):
         expected = form.expected.data
         try:
             result = desk_actions.run_bulk(event, desk_filter, action, current_user, reason=form.reason.data,
-                                           expected=int(expected) if (expected or "").isdigit() else None,
-                                           over_capacity=over_capacity)
+                                           expected=parse_id(expected), over_capacity=over_capacity)
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

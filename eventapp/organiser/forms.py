@@ -4,13 +4,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from ..form_fields import DateTimeLocalField, IntegerField, id_value
 from ..i18n import EVENT_KIND_LABELS, SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from ..models import Role
 
@@ -63,7 +62,7 @@ class NewUserForm(FlaskForm):
 class UserForm(FlaskForm):
     role = RadioField(_l("Role"), choices=choices(ROLE_CHOICES))
     is_active = BooleanField(_l("Account active (may sign in)"))
-    events = MultiCheckboxField(_l("Events this organiser manages"), coerce=int, validate_choice=False)
+    events = MultiCheckboxField(_l("Events this organiser manages"), coerce=id_value, validate_choice=False)
     password = PasswordField(_l("New password (leave empty to keep the current one)"), validators=[Optional(), Length(max=1024)])
 
 
@@ -101,7 +100,7 @@ class RoomsForm(FlaskForm):
 
 
 class SpeakerRow(Form):
-    person_id = SelectField(_l("Person"), coerce=int, choices=[], validate_choice=False)
+    person_id = SelectField(_l("Person"), coerce=id_value, choices=[], validate_choice=False)
     role = SelectField(_l("Role"), choices=choices(SPEAKER_ROLE_LABELS.items()))
 
 
@@ -110,7 +109,7 @@ class SessionForm(FlaskForm):
     session_type = SelectField(_l("Type"), choices=choices(SESSION_TYPE_LABELS.items()))
     starts_at = DateTimeLocalField(_l("Starts (event's local time)"), format=LOCAL_FORMAT, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends (event's local time)"), format=LOCAL_FORMAT, validators=[InputRequired()])
-    room_id = SelectField(_l("Room"), coerce=int, choices=[], validate_choice=False)
+    room_id = SelectField(_l("Room"), coerce=id_value, choices=[], validate_choice=False)
     description = TextAreaField(_l("Description"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1)],
                             description=_l("Leave empty for no limit."))
@@ -123,7 +122,7 @@ class SessionForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("New start (event's local time)"), format=LOCAL_FORMAT, validators=[InputRequired()])
-    room_id = SelectField(_l("Room"), coerce=int, choices=[], validate_choice=False)
+    room_id = SelectField(_l("Room"), coerce=id_value, choices=[], validate_choice=False)
 
 
 class PersonForm(FlaskForm):

@@ -2,9 +2,10 @@
 services/ceremony.py check the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..form_fields import DateTimeLocalField, id_value
 from ..i18n import CEREMONY_KIND_LABELS, ENTRY_STATUS_LABELS
 from .forms import LOCAL_FORMAT, choices
 
@@ -49,10 +50,10 @@ class CeremonyItemForm(FlaskForm):
     kind = SelectField(_l("Kind of item"), choices=choices(CEREMONY_KIND_LABELS.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
                         description=_l("Public at once, in the running order and the calendar feed: do not name winners here."))
-    session = SelectField(_l("Agenda session"), coerce=int, choices=[], validate_choice=False,
+    session = SelectField(_l("Agenda session"), coerce=id_value, choices=[], validate_choice=False,
                           description=_l("The published session the item takes place in; the item must lie inside its times."))
     starts_at = DateTimeLocalField(_l("Starts (event's local time)"), format=LOCAL_FORMAT, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends (event's local time)"), format=LOCAL_FORMAT, validators=[InputRequired()])
-    category = SelectField(_l("Award category presented"), coerce=int, choices=[], validate_choice=False,
+    category = SelectField(_l("Award category presented"), coerce=id_value, choices=[], validate_choice=False,
                            description=_l("Only for the presentation of a category."))
     is_sample = BooleanField(_l("Sample data (invented)"))

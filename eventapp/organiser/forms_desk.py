@@ -1,9 +1,10 @@
 """Forms of the registrations desk: decisions, the organiser's edit, and the registration settings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ..form_fields import DateTimeLocalField, IntegerField
 from ..models import ApprovalMode
 from ..registration.forms import DetailsForm
 from .forms import LOCAL_FORMAT, choices

@@ -2,10 +2,11 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
+from ..form_fields import IntegerField
 from ..i18n import PARTICIPATION_MODE_LABELS, REGISTRATION_STATE_LABELS, STAKEHOLDER_GROUP_LABELS
 from ..models import EventSession
 from ..services.desk.recipients import ACTIVE, Filters

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..services.numbers import parse_id
 from ..extensions import db
 from ..services import audit
 from ..services.desk import badges
@@ -41,9 +42,9 @@ OUTCOME_TONE = {checkin.CHECKED_IN: "ok", checkin.ALREADY: "warn", checkin.CHOOS
 def messages_log(event):
     """The messages sent to this event's registrants; ?show=<id> lists who received one."""
     shown = None
-    if request.args.get("show", "").isdigit():
+    if parse_id(request.args.get("show")) is not None:
         try:
-            shown = messages.event_message(event, int(request.args["show"]))
+            shown = messages.event_message(event, parse_id(request.args["show"]))
         except DomainError:
             abort(404)
     return render_template("organiser/messages.html", event=event, messages=messages.event_messages(event), shown=shown)

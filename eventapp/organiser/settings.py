@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..services.numbers import parse_id
 from ..extensions import db
 from ..services.registration import settings as registration_settings
 from ..services.registration.availability import registration_sessions
@@ -81,8 +82,8 @@ def desk_session_capacities(event):
         raw = request.form[key].strip()
         if raw == "":
             capacities[session.id] = None
-        elif raw.isdigit():
-            capacities[session.id] = int(raw)
+        elif parse_id(raw) is not None:
+            capacities[session.id] = parse_id(raw)
         else:
             refused.append(session.title)
     if refused:

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..services.numbers import parse_id
 from ..extensions import db
 from ..models import Event, User
 from ..services import accounts, audit
@@ -66,7 +67,7 @@ def edit_user(user_id):
 @admin_required
 def audit_log():
     """Who changed what and when, newest first; ?event=<id> narrows it to one event."""
-    event_id = request.args.get("event", type=int)
+    event_id = parse_id(request.args.get("event"))
     events = db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())).all()
     return render_template("organiser/audit.html", entries=audit.entries(event_id), events=events,
                            event_id=event_id, labels=AUDIT_ACTION_LABELS)

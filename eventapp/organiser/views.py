@@ -1,13 +1,13 @@
 """Signing in and out, the organiser's dashboard and their password; other pages register on `bp` too."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..services import accounts
 from ..services.desk import dashboard as dashboard_service
 from ..services.errors import DomainError
-from .access import require_login, safe_next, signed_in, start_session
+from .access import end_session, require_login, safe_next, signed_in, start_session
 from .forms import LoginForm, PasswordForm
 
 bp = Blueprint("organiser", __name__)
@@ -53,8 +53,8 @@ def login():
 @signed_in
 def logout():
     """Sign out (a POST with the form's token, so that no link or image can sign anyone out)."""
-    logout_user()
-    session.clear()
+    end_session()
+    db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for(".login"))
 

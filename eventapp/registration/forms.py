@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import i18n
+from ..form_fields import id_value
 
 
 def strip(value):
@@ -128,7 +129,7 @@ class DetailsForm(FlaskForm):
 
 
 class RegistrationForm(DetailsForm):
-    sessions = MultiCheckboxField(_l("Sessions that take their own registration"), coerce=int, validate_choice=False)
+    sessions = MultiCheckboxField(_l("Sessions that take their own registration"), coerce=id_value, validate_choice=False)
     privacy_consent = BooleanField(
         _l("I have read the privacy notice and agree that my details are used as it describes"),
         validators=[DataRequired(message=_l("Please agree to the privacy notice to register."))],
@@ -155,7 +156,7 @@ class EditForm(DetailsForm):
 
 
 class SessionsForm(FlaskForm):
-    sessions = MultiCheckboxField(_l("Sessions that take their own registration"), coerce=int, validate_choice=False)
+    sessions = MultiCheckboxField(_l("Sessions that take their own registration"), coerce=id_value, validate_choice=False)
 
     def __init__(self, *args, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)

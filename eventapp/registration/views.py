@@ -33,6 +33,7 @@ from ..services.registration import register as registrations
 from ..services.documents.documents import participant_documents
 from ..services.errors import DomainError
 from . import question_fields
+from .timing import uniform_duration
 from .forms import ConfirmForm, EditForm, LostLinkForm, RegistrationForm, SessionsForm
 
 bp = Blueprint("registration", __name__)
@@ -79,6 +80,7 @@ def _register_once(event, data, answers=None):
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
+@uniform_duration
 def register(slug):
     """The registration form, or a page saying registration is closed."""
     event, status = _open_event(slug)
@@ -130,6 +132,7 @@ def received(slug):
 
 @bp.route("/events/<slug>/lost-link", methods=["GET", "POST"])
 @limiter.limit(_limit("LOST_LINK_RATE_LIMIT"), methods=["POST"])
+@uniform_duration
 def lost_link(slug):
     """E-mail the manage link again to whoever registered with that address."""
     event, _status = _open_event(slug)

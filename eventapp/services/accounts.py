@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Event, Role, User, event_organisers, utcnow
 from ..models.organiser import new_session_token
-from . import audit
+from . import audit, login_sessions
 from .errors import ValidationFailed
 
 
@@ -58,6 +58,7 @@ def set_password(user, password, actor=None):
     check_password(password)
     user.password_hash = _hasher().hash(password)
     user.session_token = new_session_token()
+    login_sessions.end_all(user)
     audit.record(actor or user, "user.password", target=user.email)
 
 
@@ -109,6 +110,7 @@ def update_user(user, *, role, is_active, event_ids, actor):
     user.role = role
     if user.is_active and not is_active:
         user.session_token = new_session_token()
+        login_sessions.end_all(user)
     user.is_active = is_active
     user.events = list(events)
     after = {"role": role, "is_active": is_active, "events": sorted(e.slug for e in events)}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import yaml
 from flask_babel import gettext as _
 
+from ..numbers import parse_id
 from ...extensions import db
 from ...models import DraftSession, Person, SessionStatus, SpeakerRole, TagScheme
 from .. import audit
@@ -169,9 +170,9 @@ def _capacity(value):
     text = str(value).strip()
     if not text:
         return None
-    if not text.isdigit():
+    if parse_id(text) is None:
         raise ValidationFailed(_("Capacity must be a whole number, or empty for no limit."))
-    return int(text)
+    return parse_id(text)
 
 
 def import_agenda(event, filename, data, actor):

@@ -123,6 +123,8 @@ def publish_revision(event, label, is_final, actor, expected=None):
     ids = {d.uid: d.session_id for d in drafts}
     for change in changes:
         change["session_id"] = ids[change["uid"]]
+    if bool(is_final) != bool(event.agenda_is_final):
+        confirm_or_unconfirm(event)
     event.agenda_label, event.agenda_is_final = label, bool(is_final)
     db.session.flush()
     previous = db.session.scalar(sa.select(AgendaRevision).where(AgendaRevision.event_id == event.id)
@@ -138,6 +140,16 @@ def publish_revision(event, label, is_final, actor, expected=None):
                  details={"revision": number, "final": bool(is_final), "changed_sessions": len(changes)})
     notify_registrants(event, changes, documents=public_files_since(event, previous))  # see notices.py
     return revision
+
+
+def confirm_or_unconfirm(event):
+    """A final agenda over a draft (or back) changes every live session's STATUS in calendars
+    (TENTATIVE <-> CONFIRMED): raise SEQUENCE and the stamp so that clients replace their copy."""
+    now = utcnow()
+    for item in event_sessions(event):
+        if not item.is_cancelled:
+            item.sequence = (item.sequence or 0) + 1
+            item.updated_at = now
 
 
 def move_ceremony_items(published, drafts):

@@ -2,12 +2,13 @@
 from ...extensions import db
 from ...models import EventSession, Person, SessionSpeaker, SessionStatus, utcnow
 
-#: A change to any of these makes calendar clients replace their copy: SEQUENCE goes up.
-SEQUENCE_FIELDS = frozenset({"title", "starts_at", "ends_at", "room_id", "status", "speakers"})
+#: A change to any of these changes what the calendar entry says, so SEQUENCE goes up and clients
+#: replace their copy (DESCRIPTION and CATEGORIES included, not only time, place and title).
+SEQUENCE_FIELDS = frozenset({"title", "starts_at", "ends_at", "room_id", "status", "speakers", "description", "session_type"})
 
 
 def update_session(item: EventSession, **values):
-    """Set the given fields; bump SEQUENCE when time, place, title, status or speakers change.
+    """Set the given fields; bump SEQUENCE when anything the calendar entry shows changes.
 
     Returns the names of the fields that actually changed. The last-modified stamp
     (`updated_at`, used as DTSTAMP/LAST-MODIFIED in calendars) moves only when something

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from flask_babel import gettext as _
 
 from ...extensions import db
@@ -88,3 +90,13 @@ def feed_name(event, options: FeedOptions, sessions):
     labels = [str(SESSION_TYPE_LABELS.get(t, t)) for t in options.filters.types]
     labels += [tag_labels.get(t, t) for t in options.filters.tags]
     return f"{event.title} ({', '.join(labels)})"
+
+
+def agenda_modified_at(event):
+    """The newest change to the event or to any of its published sessions (one query).
+
+    A filtered feed's Last-Modified must move when a session leaves the filter, not only when
+    a session it still shows changes: the newest change among all sessions does both.
+    """
+    newest = db.session.scalar(sa.select(sa.func.max(EventSession.updated_at)).where(EventSession.event_id == event.id))
+    return max(filter(None, [event.updated_at, newest]))

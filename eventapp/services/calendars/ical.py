@@ -11,11 +11,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Alarm, Calendar
+from icalendar import Alarm, Calendar, vText
 from icalendar import Event as VEvent
 
 from ...i18n import SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
@@ -101,8 +102,8 @@ class VEventData:
     stamp: datetime  #: the session's last change (UTC): DTSTAMP and LAST-MODIFIED
     created: datetime
     sequence: int
-    start: datetime  #: in the event's zone, written with its TZID
-    end: datetime
+    start: datetime | date  #: in the event's zone, written with its TZID (a date: all day)
+    end: datetime | date
     summary: str
     description: str
     location: str
@@ -126,14 +127,20 @@ class CalendarData:
     events: tuple[VEventData, ...]
 
 
-def vevent_data(event, item, *, page_url, zone, alarm_minutes=None, status_label=None, texts=None) -> VEventData:
-    """The values of one session's VEVENT: stable UID, SEQUENCE and stamps from the stored session."""
+def vevent_data(event, item, *, page_url, zone, alarm_minutes=None, status_label=None, texts=None,
+                version=None) -> VEventData:
+    """The values of one session's VEVENT: stable UID, SEQUENCE and stamps from the stored session.
+
+    `version`: (changes, when) of what the calendar adds to the session (a registration's status):
+    each change raises SEQUENCE and the newest moves DTSTAMP, so clients replace their copy.
+    """
     texts = texts or Texts()
+    changes, changed_at = version or (0, None)
     return VEventData(
         uid=item.uid,
-        stamp=item.updated_at,
+        stamp=max(filter(None, [item.updated_at, changed_at])),
         created=item.created_at,
-        sequence=item.sequence,
+        sequence=item.sequence + changes,
         start=item.starts_at.astimezone(zone),
         end=item.ends_at.astimezone(zone),
         summary=summary(item, status_label),
@@ -156,12 +163,14 @@ def calendar_data(
     name: str | None = None,
     alarm_minutes: int | None = None,
     statuses: Mapping[int, str] | None = None,
+    versions: Mapping[int, tuple[int, datetime]] | None = None,
     modified_at: datetime | None = None,
+    placeholder_status: str = "TENTATIVE",
 ) -> CalendarData:
     """What the calendar of these sessions says; see build_calendar for the options."""
     if alarm_minutes is not None and not 0 <= alarm_minutes <= MAX_ALARM_MINUTES:
         raise ValueError(f"alarm_minutes must be between 0 and {MAX_ALARM_MINUTES}")
-    statuses = statuses or {}
+    statuses, versions = statuses or {}, versions or {}
     url = url_builder()
     zone = ZoneInfo(event.timezone)
     starts = [s.starts_at for s in sessions] or [event.starts_at]
@@ -170,10 +179,13 @@ def calendar_data(
     events = tuple(
         vevent_data(
             event, item, zone=zone, alarm_minutes=alarm_minutes, status_label=statuses.get(item.id), texts=texts,
-            page_url=url("agenda.session", slug=event.slug, session_id=item.id),
+            page_url=url("agenda.session", slug=event.slug, session_id=item.id), version=versions.get(item.id),
         )
         for item in sessions
     )
+    modified = max(filter(None, [last_modified(event, sessions), modified_at]))
+    if not events and not single:
+        events = (placeholder_data(event, zone, url("agenda.event", slug=event.slug), placeholder_status, modified),)
     return CalendarData(
         tzid=event.timezone,
         years=(min(starts).astimezone(zone).year, max(ends).astimezone(zone).year),
@@ -181,9 +193,50 @@ def calendar_data(
         description=event.summary,
         url=page_url or url("agenda.agenda_page", slug=event.slug),
         source=feed_url,
-        last_modified=max(filter(None, [last_modified(event, sessions), modified_at])),
+        last_modified=modified,
         events=events,
     )
+
+
+def placeholder_data(event: Event, zone, page_url: str, status: str, stamp: datetime) -> VEventData:
+    """The event itself as one all-day entry, for a calendar with no session yet.
+
+    A calendar with no VEVENT at all is refused by some clients (khal lists nothing and reports
+    an error); this entry says the event exists and where the programme will be. Its UID is the
+    event's own, so it never collides with a session's.
+    """
+    first = event.starts_at.astimezone(zone).date()
+    last = event.ends_at.astimezone(zone).date()
+    host = urlsplit(page_url).hostname or "eventapp"
+    return VEventData(
+        uid=f"event-{event.id}@{host}",
+        stamp=stamp,
+        created=event.created_at,
+        sequence=0 if status == "TENTATIVE" else 1,
+        start=first,
+        end=max(last, first) + timedelta(days=1),
+        summary=event.title,
+        description="\n\n".join(p for p in (event.summary.strip(), _("No session of this calendar is published yet."), page_url) if p),
+        location=", ".join(p for p in (event.venue_name, event.city) if p),
+        url=page_url,
+        category="",
+        status=status,
+        alarm_minutes=None,
+    )
+
+
+def unambiguous(moment: datetime | date) -> datetime | date:
+    """A local time as every client reads it: in UTC when the wall-clock time occurs twice.
+
+    When clocks go back (02:30 on 2027-10-31 in Zurich happens twice), readers disagree about
+    which occurrence a TZID time means (icalendar and vobject take the first, libical, ical.js,
+    khal and calcurse the second). The UTC form names the instant itself.
+    """
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        return moment
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        return moment.astimezone(timezone.utc)
+    return moment
 
 
 def render_vevent(data: VEventData) -> VEvent:
@@ -193,19 +246,20 @@ def render_vevent(data: VEventData) -> VEvent:
     vevent.add("created", data.created)
     vevent.add("last-modified", data.stamp)
     vevent.add("sequence", data.sequence)
-    vevent.add("dtstart", data.start)
-    vevent.add("dtend", data.end)
-    vevent.add("summary", data.summary)
-    vevent.add("description", data.description)
+    vevent.add("dtstart", unambiguous(data.start))
+    vevent.add("dtend", unambiguous(data.end))
+    vevent.add("summary", vText(data.summary))
+    vevent.add("description", vText(data.description))
     if data.location:
-        vevent.add("location", data.location)
+        vevent.add("location", vText(data.location))
     vevent.add("url", data.url)
-    vevent.add("categories", [data.category])
+    if data.category:
+        vevent.add("categories", [data.category])
     vevent.add("status", data.status)
     if data.alarm_minutes is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", data.summary)
+        alarm.add("description", vText(data.summary))
         alarm.add("trigger", timedelta(minutes=-data.alarm_minutes))
         vevent.add_component(alarm)
     return vevent
@@ -217,15 +271,17 @@ def render_calendar(data: CalendarData) -> Calendar:
     cal.add("version", "2.0")
     cal.add("prodid", PRODID)
     cal.add("calscale", "GREGORIAN")
+    # Every TEXT value goes through vText, which escapes new lines, ";", "," and "\\":
+    # icalendar writes NAME and X- properties raw otherwise.
     if data.name is not None:
-        cal.add("name", data.name)
-        cal.add("x-wr-calname", data.name)
+        cal.add("name", vText(data.name))
+        cal.add("x-wr-calname", vText(data.name))
         cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT%dH" % (REFRESH_INTERVAL.total_seconds() // 3600))
     if data.description:
-        cal.add("description", data.description)
+        cal.add("description", vText(data.description))
         if data.name is not None:
-            cal.add("x-wr-caldesc", data.description)
+            cal.add("x-wr-caldesc", vText(data.description))
     cal.add("url", data.url)
     if data.source:
         cal.add("source", data.source, parameters={"VALUE": "URI"})
@@ -245,9 +301,11 @@ def build_calendar(event, sessions, **options) -> Calendar:
     (SOURCE). `page_url`: the page the calendar stands for (URL; the agenda by default).
     `name`: the calendar's name (the event's title by default). `alarm_minutes`: a DISPLAY
     reminder that many minutes before each session. `statuses`: session id -> registration
-    status label, shown in SUMMARY and DESCRIPTION. `modified_at`: a later change the
+    status label, shown in SUMMARY and DESCRIPTION; `versions`: session id -> (number of status
+    changes, newest change), which raise SEQUENCE and DTSTAMP. `modified_at`: a later change the
     calendar shows that is not stored on the event or its sessions (a registration's status),
-    for the calendar's LAST-MODIFIED.
+    for the calendar's LAST-MODIFIED. Without sessions the calendar holds the event itself as one
+    all-day entry with STATUS `placeholder_status`.
 
     Outside a request, wrap the call in flask_babel.force_locale(<language>).
     """
@@ -278,13 +336,13 @@ class Attachment:
     data: bytes
 
 
-def email_attachment(event, sessions, *, statuses=None) -> Attachment:
+def email_attachment(event, sessions, *, statuses=None, versions=None) -> Attachment:
     """The .ics file for an e-mail: the feeds' data, without METHOD, so it is not an invitation.
 
     Not a subscription either: no calendar name (Outlook would make a folder of it) and no
     refresh hints. Named after the session when there is one, else after the event.
     """
-    data = calendar_bytes(event, sessions, single=True, statuses=statuses)
+    data = calendar_bytes(event, sessions, single=True, statuses=statuses, versions=versions)
     one = sessions[0] if len(sessions) == 1 else None
     return Attachment(calendar_filename(event, one), "text/calendar; charset=utf-8", data)
 

@@ -11,6 +11,7 @@ import json
 from flask import current_app
 from flask_babel import get_locale
 
+from ..numbers import parse_id
 from ...i18n import BOOKING_STATE_LABELS, REGISTRATION_STATE_LABELS
 from ...models import BookingState
 from .. import public_cache
@@ -45,6 +46,26 @@ def registrant_sessions(registration):
     return chosen, statuses
 
 
+def status_versions(registration, sessions):
+    """Session id -> (changes of the status shown on its entry, when the last one happened).
+
+    A registrant's entry shows their status (confirmed, waiting, ...); each change of it raises
+    the entry's SEQUENCE and DTSTAMP, so a client that holds an older copy replaces it. Sessions
+    with their own booking count that booking's changes; the others the registration's.
+    """
+    counts = {}
+    for change in registration.history:
+        key = change.session_id
+        number, latest = counts.get(key, (0, None))
+        counts[key] = (number + 1, max(filter(None, [latest, change.at])))
+    # The first entry is the status the registrant started with, not a change of it.
+    return {
+        item.id: (max(number - 1, 0), at)
+        for item in sessions
+        for number, at in [counts.get(item.id if item.requires_registration else None, (0, None))]
+    }
+
+
 def registration_attachment(registration):
     """The .ics for a registration e-mail (None without sessions to show).
 
@@ -54,14 +75,16 @@ def registration_attachment(registration):
     """
     if not registration.is_active:
         return None
+    sessions, statuses = registrant_sessions(registration)
+    versions = status_versions(registration, sessions) if sessions else {}
     store = current_app.extensions.get("public_cache")
-    key = _attachment_key(registration) if store is not None else None
+    key = _attachment_key(registration, versions) if store is not None else None
     if key is not None:
         meta, data = store.get(key, "identity")
         if meta is not None and data is not None:
             return ical.Attachment(meta["filename"], meta["content_type"], data) if meta["filename"] else None
-    sessions, statuses = registrant_sessions(registration)
-    attachment = ical.email_attachment(registration.event, sessions, statuses=statuses) if sessions else None
+    attachment = (ical.email_attachment(registration.event, sessions, statuses=statuses, versions=versions)
+                  if sessions else None)
     if key is not None:
         meta = {"filename": attachment.filename if attachment else "", "content_type": attachment.content_type if attachment else ""}
         store.put(key, meta, {"identity": attachment.data if attachment else b""}, ATTACHMENT_CACHE_SECONDS)
@@ -72,15 +95,16 @@ def registration_attachment(registration):
 ATTACHMENT_CACHE_SECONDS = 24 * 3600
 
 
-def _attachment_key(registration):
-    """What the attachment depends on: the agenda's version, the language, the state and bookings."""
+def _attachment_key(registration, versions):
+    """What the attachment depends on: the agenda's version, the language, the state, bookings and status versions."""
     if public_cache.has_uncommitted_changes():
         return None  # built from changes not yet committed: not kept
     version = public_cache.page_version(registration.event.slug, same_transaction=True)
     if version is None:
         return None
     bookings = sorted((b.session_id, b.state) for b in registration.bookings if b.state != BookingState.CANCELLED)
-    raw = json.dumps([version.token, str(get_locale()), registration.state, bookings])
+    statuses = sorted((sid, number, at.isoformat() if at else None) for sid, (number, at) in versions.items())
+    raw = json.dumps([version.token, str(get_locale()), registration.state, bookings, statuses])
     return "ics:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -103,6 +127,6 @@ def registration_by_calendar_token(token):
     if not token.startswith(CALENDAR_TOKEN_PREFIX) or len(token) > 80:
         return None
     number, _, signature = token[len(CALENDAR_TOKEN_PREFIX):].partition("-")
-    if not number.isdigit() or not hmac.compare_digest(signature, _signature(int(number))):
+    if parse_id(number) is None or not hmac.compare_digest(signature, _signature(int(number))):
         return None
     return db.session.get(Registration, int(number))

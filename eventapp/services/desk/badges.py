@@ -12,6 +12,8 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
 
+from ..numbers import parse_id
+
 SALT = "eventapp.check-in"
 
 
@@ -34,9 +36,9 @@ def read_checkin_value(value):
     except (BadSignature, UnicodeError):
         return None
     event_id, _, registration_id = payload.partition(".")
-    if not (event_id.isdigit() and registration_id.isdigit()):
+    if parse_id(event_id) is None or parse_id(registration_id) is None:
         return None
-    return int(event_id), int(registration_id)
+    return parse_id(event_id), parse_id(registration_id)
 
 
 def looks_signed(value):

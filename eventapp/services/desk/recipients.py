@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ..numbers import parse_id
 from ...extensions import db
 from ...models import Registration, RegistrationState, SessionBooking
 from .search import booked_on, search_condition
@@ -35,7 +36,7 @@ class Filters:
         return cls(
             state=data.get("state") if data.get("state") is not None else ACTIVE,
             stakeholder_group=data.get("stakeholder_group") or "",
-            session_id=int(session_id) if session_id not in (None, "", "None") else None,
+            session_id=parse_id(session_id),
             mode=data.get("mode") or "",
             search=(data.get("search") or "").strip()[:100],
             delegation_id=int(data["delegation_id"]) if str(data.get("delegation_id") or "").isdigit() else None,

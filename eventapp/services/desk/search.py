@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from ...collation import fold, sort_key_many
+from ..numbers import parse_id
 from ...extensions import db
 from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
@@ -87,8 +88,8 @@ class DeskFilter:
             group=group,
             country=country,
             mode=mode,
-            session=int(session) if session.isdigit() else None,
-            delegation=int(delegation) if delegation.isdigit() else None,
+            session=parse_id(session),
+            delegation=parse_id(delegation),
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
             answer=answer if ANSWER_RE.fullmatch(answer) else "",
             show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
@@ -247,7 +248,7 @@ def page(event, desk_filter, number=1, per_page=PER_PAGE, language="en"):
         return Page(items=in_order(rows, ids), total=total, number=number, per_page=per_page)
     total = count(event, desk_filter)
     pages = max(ceil(total / per_page), 1)
-    number = min(max(int(number or 1), 1), pages)
+    number = min(max(parse_id(number) or 1, 1), pages)
     start = (number - 1) * per_page
     items = db.session.scalars(
         query(event, desk_filter).options(so.joinedload(Registration.delegation)).limit(per_page).offset(start)
