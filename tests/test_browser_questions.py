@@ -64,7 +64,7 @@ def test_the_questions_fit_a_phone_and_the_form_is_filled_with_the_keyboard_alon
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.click("button[type=submit]")  # nothing filled in: the summary names the questions too
     summary = page.inner_text(".error-summary")
-    assert "Which Permanent Mission or organisation do you represent?: Please answer this question." in summary
+    assert "Which Permanent Mission or organisation do you represent? Please answer this question." in summary
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.goto(f"{url}/events/{ids['slug']}/register")

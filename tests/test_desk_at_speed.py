@@ -144,10 +144,10 @@ def test_the_table_shows_few_columns_by_default_and_remembers_the_organisers_cho
     organiser(open_event)
     make_registration(open_event, email="amina@example.org")
     html = client.get(desk_url(open_event)).get_data(as_text=True)
-    table = html.split('<table class="data desk-table">', 1)[1].split("</thead>", 1)[0]
+    table = html.split('<table class="data desk-table" tabindex="0">', 1)[1].split("</thead>", 1)[0]
     assert "State" in table and "Registered" in table and "E-mail address" not in table
     client.get(desk_url(open_event) + "?choose_columns=1&show=email&show=country")
-    table = client.get(desk_url(open_event)).get_data(as_text=True).split('<table class="data desk-table">', 1)[1]
+    table = client.get(desk_url(open_event)).get_data(as_text=True).split('<table class="data desk-table" tabindex="0">', 1)[1]
     head = table.split("</thead>", 1)[0]
     assert "E-mail address" in head and "Country" in head and "State" in head  # State cannot be hidden
     assert "Organisation" not in head and "amina@example.org" in table

@@ -90,6 +90,7 @@ ROUTES = {
     "organiser.export_questions": "event",
     "organiser.import_questions": "event",
     "organiser.desk_answers": "event",
+    "organiser.embed_settings": "event",
     "organiser.documents_page": "event",
     "organiser.edit_document": "event",
     "organiser.put_document_file": "event",

@@ -161,13 +161,13 @@ def test_wrong_answers_are_refused_at_the_field_and_in_the_summary_and_nothing_i
         **{f"q{number.id}": "12", f"q{lunch.id}": "999999", f"q{arrival.id}": "31/12/2030"}))
     page = text(response)
     assert response.status_code == 200 and "Please check the form" in page
-    assert "How many delegates?: Please enter a number from 1 to 10." in page
+    assert "How many delegates? Please enter a number from 1 to 10." in page
     assert "Lunch: Please choose among the answers listed." in page
     assert "Arrival date: Please enter a date as YYYY-MM-DD" in page
     assert "I accept the code of conduct: Please tick this box to register." in page
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     empty = text(client.post(f"/events/{open_event.slug}/register", data=register_data()))
-    assert "How many delegates?: Please answer this question." in empty and "Lunch: Please choose an answer." in empty
+    assert "How many delegates? Please answer this question." in empty and "Lunch: Please choose an answer." in empty
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
     with pytest.raises(answer_rules.AnswersInvalid) as refused:  # a choice of another question
         answer_rules.save_answers(Registration(event=open_event, mode="in_person"), {lunch.id: str(other.id)},
@@ -230,7 +230,7 @@ def test_questions_asked_of_one_way_of_taking_part_only_are_required_of_it_only(
     assert answers == {stream.id: "UTC+8"}  # the in-person question is not stored for an online participant
     refused = text(client.post(f"/events/{event.slug}/register", data=register_data(
         email="b@example.org", mode="in_person", **{f"q{stream.id}": "UTC+8"})))
-    assert "Visa letter?: Please choose an answer." in refused
+    assert "Visa letter? Please choose an answer." in refused
     page = text(client.get(manage_path("amina@example.org") + "/answers"))
     assert "Time zone you follow from" in page and "Visa letter?" not in page
 

@@ -123,7 +123,7 @@ class DelegationForm(FlaskForm):
         """The input a refusal from the services names (members-N-field, N counting filled rows), or None."""
         parts = (name or "").split("-")
         filled = [entry.form for entry in self.members if not entry.form.is_blank]
-        if len(parts) == 3 and parts[0] == "members" and parts[1].isdigit() and int(parts[1]) < len(filled):
+        if len(parts) == 3 and parts[0] == "members" and parts[1].isascii() and parts[1].isdigit() and int(parts[1]) < len(filled):
             return filled[int(parts[1])][parts[2]] if parts[2] in filled[int(parts[1])] else None
         return None
 

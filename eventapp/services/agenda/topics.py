@@ -24,7 +24,7 @@ def event_topics(event):
 
 
 def _code_key(code):
-    return (0, int(code), "") if code.isdigit() else (1, 0, code)
+    return (0, int(code), "") if code.isascii() and code.isdigit() else (1, 0, code)
 
 
 def split_names(text):

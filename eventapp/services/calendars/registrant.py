@@ -53,17 +53,24 @@ def status_versions(registration, sessions):
     the entry's SEQUENCE and DTSTAMP, so a client that holds an older copy replaces it. Sessions
     with their own booking count that booking's changes; the others the registration's.
     """
+    counts = _status_changes(registration)
+    return {
+        item.id: counts.get(item.id if item.requires_registration else None, (0, None))
+        for item in sessions
+    }
+
+
+def _status_changes(registration):
+    """Session id (None: the registration itself) -> (changes after the first status, when the last was).
+
+    The first entry is the status the registrant started with, not a change of it: without a
+    change the entry keeps the session's own stamp, so registrants in the same state share bytes.
+    """
     counts = {}
     for change in registration.history:
-        key = change.session_id
-        number, latest = counts.get(key, (0, None))
-        counts[key] = (number + 1, max(filter(None, [latest, change.at])))
-    # The first entry is the status the registrant started with, not a change of it.
-    return {
-        item.id: (max(number - 1, 0), at)
-        for item in sessions
-        for number, at in [counts.get(item.id if item.requires_registration else None, (0, None))]
-    }
+        number, latest = counts.get(change.session_id, (0, None))
+        counts[change.session_id] = (number + 1, max(filter(None, [latest, change.at])))
+    return {key: ((number - 1, at) if number > 1 else (0, None)) for key, (number, at) in counts.items()}
 
 
 def registration_attachment(registration):
@@ -75,15 +82,15 @@ def registration_attachment(registration):
     """
     if not registration.is_active:
         return None
-    sessions, statuses = registrant_sessions(registration)
-    versions = status_versions(registration, sessions) if sessions else {}
     store = current_app.extensions.get("public_cache")
-    key = _attachment_key(registration, versions) if store is not None else None
+    key = _attachment_key(registration) if store is not None else None
     if key is not None:
         meta, data = store.get(key, "identity")
         if meta is not None and data is not None:
             return ical.Attachment(meta["filename"], meta["content_type"], data) if meta["filename"] else None
-    attachment = (ical.email_attachment(registration.event, sessions, statuses=statuses, versions=versions)
+    sessions, statuses = registrant_sessions(registration)
+    attachment = (ical.email_attachment(registration.event, sessions, statuses=statuses,
+                                        versions=status_versions(registration, sessions))
                   if sessions else None)
     if key is not None:
         meta = {"filename": attachment.filename if attachment else "", "content_type": attachment.content_type if attachment else ""}
@@ -95,15 +102,16 @@ def registration_attachment(registration):
 ATTACHMENT_CACHE_SECONDS = 24 * 3600
 
 
-def _attachment_key(registration, versions):
-    """What the attachment depends on: the agenda's version, the language, the state, bookings and status versions."""
+def _attachment_key(registration):
+    """What the attachment depends on: the agenda's version, the language, the state, bookings, status changes."""
     if public_cache.has_uncommitted_changes():
         return None  # built from changes not yet committed: not kept
     version = public_cache.page_version(registration.event.slug, same_transaction=True)
     if version is None:
         return None
     bookings = sorted((b.session_id, b.state) for b in registration.bookings if b.state != BookingState.CANCELLED)
-    statuses = sorted((sid, number, at.isoformat() if at else None) for sid, (number, at) in versions.items())
+    statuses = sorted((sid or 0, number, at.isoformat()) for sid, (number, at) in _status_changes(registration).items()
+                      if number)
     raw = json.dumps([version.token, str(get_locale()), registration.state, bookings, statuses])
     return "ics:" + hashlib.sha256(raw.encode()).hexdigest()
 

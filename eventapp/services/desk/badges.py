@@ -44,7 +44,7 @@ def read_checkin_value(value):
 def looks_signed(value):
     """A scanned value shaped like ours (its signature may still be wrong)."""
     parts = (value or "").strip().split(".")
-    return len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit() and len(parts[2]) >= 20
+    return len(parts) == 3 and parts[0].isascii() and parts[0].isdigit() and parts[1].isascii() and parts[1].isdigit() and len(parts[2]) >= 20
 
 
 def qr_svg(value):

@@ -39,7 +39,7 @@ class Filters:
             session_id=parse_id(session_id),
             mode=data.get("mode") or "",
             search=(data.get("search") or "").strip()[:100],
-            delegation_id=int(data["delegation_id"]) if str(data.get("delegation_id") or "").isdigit() else None,
+            delegation_id=parse_id(data.get("delegation_id")),
         )
 
     def to_dict(self):

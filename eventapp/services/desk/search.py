@@ -22,7 +22,7 @@ from ...i18n import STAKEHOLDER_GROUP_LABELS
 from ...models import BookingState, ParticipationMode, Registration, RegistrationState, SessionBooking
 from ..registration.answer_display import answered_with
 
-ANSWER_RE = re.compile(r"\d{1,9}(:(yes|no))?")
+ANSWER_RE = re.compile(r"[0-9]{1,9}(:(yes|no))?")
 PER_PAGE = 50
 MAX_SEARCH = 200
 MAX_TICKED = 500  #: rows ticked one by one; more than a few pages is a job for the filters
@@ -81,7 +81,7 @@ class DeskFilter:
         answer = get("answer")
         shown = args.getlist("show") if hasattr(args, "getlist") else []
         ticked = args.getlist("ids") if hasattr(args, "getlist") else []
-        ids = tuple(sorted({int(v) for v in ticked if str(v).strip().isdigit()}))[:MAX_TICKED]
+        ids = tuple(sorted({n for n in map(parse_id, ticked) if n}))[:MAX_TICKED]
         return cls(
             q=" ".join(get("q").split())[:MAX_SEARCH],
             state=state,
@@ -92,7 +92,7 @@ class DeskFilter:
             delegation=parse_id(delegation),
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
             answer=answer if ANSWER_RE.fullmatch(answer) else "",
-            show=tuple(sorted({int(v) for v in shown if str(v).isdigit()}))[:50],
+            show=tuple(sorted({n for n in map(parse_id, shown) if n}))[:50],
             ids=ids,
         )
 
