@@ -197,3 +197,19 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(app, demo):
 
         run()
     assert len(checks) >= 50
+
+
+def test_event_answers_come_from_the_cache_and_follow_every_change(client, make_event, make_session, count_queries):
+    event = make_event()
+    item = make_session(event, title="Opening")
+    url = f"/api/v1/events/{event.slug}/sessions"
+    first = client.get(url)
+    assert first.get_json()["sessions"][0]["title"] == "Opening"
+    with count_queries() as statements:
+        again = client.get(url)
+    assert again.data == first.data and len(statements) <= 1  # the version check only
+    item.title = "Opening and welcome"
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json()["sessions"][0]["title"] == "Opening and welcome"
+    assert "Set-Cookie" not in changed.headers and changed.headers["Access-Control-Allow-Origin"] == "*"

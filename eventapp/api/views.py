@@ -2,7 +2,8 @@
 
 Every answer is public and identical for everyone who asks in the same language: cookie-free,
 open to every origin (CORS), with an ETag from its bytes and a Last-Modified, so a repeated
-conditional request is answered 304.
+conditional request is answered 304. An event's answers come from the public page cache
+(caching.py), built once per version of the event, language and query.
 """
 import hashlib
 import json
@@ -11,6 +12,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
+from ..caching import cached_public
 from ..cookies import make_cookie_free
 from ..models import utcnow
 from ..services.agenda import opendata
@@ -37,6 +39,8 @@ def public_and_bounded():
             return error_response(404, "Not found.")
         if isinstance(value, str) and ("\x00" in value or len(value) > 200):
             return error_response(404, "Not found.")
+    if "lang" in request.args and request.args["lang"] not in current_app.config["LANGUAGES"]:
+        return error_response(400, "'lang' takes one of " + ", ".join(current_app.config["LANGUAGES"]) + ".")
     return None
 
 
@@ -112,6 +116,7 @@ def events():
 
 
 @bp.route("/events/<slug>")
+@cached_public()
 def event(slug):
     """One published event: overview, venue, time zone, tags, rooms and agenda revision."""
     item = agenda.published_event_or_404(slug, with_tags=True)
@@ -119,6 +124,7 @@ def event(slug):
 
 
 @bp.route("/events/<slug>/sessions")
+@cached_public(("type", "topic", "day", "page", "per_page"))
 def sessions(slug):
     """The published agenda's sessions in time order, filtered by type, topic and day, a page at a time."""
     item = agenda.published_event_or_404(slug)
@@ -128,6 +134,7 @@ def sessions(slug):
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>")
+@cached_public()
 def session(slug, session_id):
     """One published session with its speakers and topics."""
     item = agenda.published_event_or_404(slug)
@@ -136,6 +143,7 @@ def session(slug, session_id):
 
 
 @bp.route("/events/<slug>/speakers")
+@cached_public()
 def speakers(slug):
     """Everyone speaking at the event, with their sessions."""
     item = agenda.published_event_or_404(slug)
@@ -143,6 +151,7 @@ def speakers(slug):
 
 
 @bp.route("/events/<slug>/changes")
+@cached_public()
 def changes(slug):
     """What changed from one published revision of the agenda to the next."""
     item = agenda.published_event_or_404(slug)
