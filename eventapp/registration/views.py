@@ -1,9 +1,7 @@
 """Registering, the participant's own page, the "lost your link?" form and the privacy notice."""
-import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -18,16 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..models import ParticipationMode, RegistrationState
+from ..models import ParticipationMode
 from ..services.agenda import pages as agenda
 from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from ..services.registration import availability
-from ..services.desk import badges
 from ..services.registration import capacity
 from ..services.registration import online, returning, tokens
-from ..services.registration import privacy as personal_data
-from ..services.registration import email_change as email_changes
 from ..services.registration import notices
 from ..services.registration import register as registrations
 from ..services.documents.documents import participant_documents
@@ -154,14 +149,14 @@ def lost_link_sent(slug):
     return render_template("registration/lost_link_sent.html", event=event, address=address)
 
 
-def _own_registration(token):
+def own_registration(token):
     registration = tokens.registration_by_token(token)
     if registration is None:
         abort(404)
     return registration
 
 
-def _page(template, registration, token, **context):
+def own_page(template, registration, token, **context):
     policy = registration.event.registration_policy
     return render_template(
         template,
@@ -178,8 +173,8 @@ def _page(template, registration, token, **context):
 @bp.route("/registrations/<token>")
 def manage(token):
     """A participant's own registration: its state, details and sessions."""
-    registration = _own_registration(token)
-    return _page(
+    registration = own_registration(token)
+    return own_page(
         "registration/manage.html",
         registration,
         token,
@@ -196,7 +191,7 @@ def manage(token):
 @bp.route("/registrations/<token>/edit", methods=["GET", "POST"])
 def edit(token):
     """Change one's details; a new e-mail address is used once confirmed from it."""
-    registration = _own_registration(token)
+    registration = own_registration(token)
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
     policy = registration.event.registration_policy
@@ -221,13 +216,13 @@ def edit(token):
                     "info",
                 )
             return redirect(url_for(".manage", token=token))
-    return _page("registration/edit.html", registration, token, form=form)
+    return own_page("registration/edit.html", registration, token, form=form)
 
 
 @bp.route("/registrations/<token>/answers", methods=["GET", "POST"])
 def change_answers(token):
     """See and change one's answers to the organisers' own questions, until the deadline for changes."""
-    registration = _own_registration(token)
+    registration = own_registration(token)
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
     questions = answer_rules.asked_questions(registration.event, registration.mode)
@@ -249,14 +244,14 @@ def change_answers(token):
         else:
             flash(_("Your answers are saved."), "success")
             return redirect(url_for(".manage", token=token))
-    return _page("registration/answers.html", registration, token, form=form, questions=questions,
+    return own_page("registration/answers.html", registration, token, form=form, questions=questions,
                  hints=question_fields.hints(questions, hybrid=False))
 
 
 @bp.route("/registrations/<token>/sessions", methods=["GET", "POST"])
 def change_sessions(token):
     """Choose the sessions that take their own registration."""
-    registration = _own_registration(token)
+    registration = own_registration(token)
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
     status = availability.availability(registration.event)
@@ -272,13 +267,13 @@ def change_sessions(token):
         else:
             flash(_("Your sessions are saved."), "success")
             return redirect(url_for(".manage", token=token))
-    return _page("registration/sessions.html", registration, token, form=form, status=status)
+    return own_page("registration/sessions.html", registration, token, form=form, status=status)
 
 
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel(token):
     """Ask once more, then cancel the registration."""
-    registration = _own_registration(token)
+    registration = own_registration(token)
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
     form = ConfirmForm()
@@ -292,73 +287,4 @@ def cancel(token):
         else:
             flash(_("Your registration is cancelled. An e-mail confirms it."), "success")
         return redirect(url_for(".manage", token=token))
-    return _page("registration/cancel.html", registration, token, form=form)
-
-
-@bp.route("/registrations/<token>/badge")
-def badge(token):
-    """The participant's badge with its check-in QR code, once their place is confirmed."""
-    registration = _own_registration(token)
-    if registration.state != RegistrationState.CONFIRMED or registration.mode == ParticipationMode.ONLINE:
-        return redirect(url_for(".manage", token=token))  # online participants need no entrance badge
-    return _page("registration/badge.html", registration, token, badge=badges.badge(registration))
-
-
-@bp.route("/registrations/<token>/data.json")
-def download_data(token):
-    """Everything kept about this registration, as a JSON file."""
-    registration = _own_registration(token)
-    body = json.dumps(personal_data.export_data(registration), ensure_ascii=False, indent=2)
-    return Response(body, content_type="application/json; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
-
-
-@bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
-def delete(token):
-    """Ask once more, then delete the registration and the personal data it holds."""
-    registration = _own_registration(token)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        event = registration.event
-        personal_data.delete_registration(registration)
-        db.session.commit()
-        return render_template("registration/deleted.html", event=event)
-    return _page("registration/delete.html", registration, token, form=form)
-
-
-@bp.route("/events/<slug>/participants")
-def participants(slug):
-    """The organisations taking part, only those whose participants agreed to be listed."""
-    event = agenda.published_event_or_404(slug)
-    if event.registration_policy is None:
-        abort(404)
-    return render_template("registration/participants.html", event=event,
-                           organisations=personal_data.public_organisations(event))
-
-
-@bp.route("/registrations/email/<token>", methods=["GET", "POST"])
-def confirm_email(token):
-    """Confirm a new e-mail address from its own mailbox."""
-    change = email_changes.pending_email_change(token)
-    if change is None:
-        return render_template("registration/email_link_invalid.html"), 404
-    form = ConfirmForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            email_changes.confirm_email_change(change)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            error = str(exc)
-        else:
-            return render_template("registration/email_confirmed.html", change=change, event=change.registration.event)
-    return render_template(
-        "registration/email_confirm.html", change=change, event=change.registration.event, form=form, error=error
-    )
-
-
-@bp.route("/privacy")
-def privacy():
-    """What the application collects, why, who sees it, how long it is kept, how to delete it."""
-    return render_template("registration/privacy.html")
+    return own_page("registration/cancel.html", registration, token, form=form)
