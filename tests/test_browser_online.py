@@ -64,8 +64,8 @@ def test_an_organiser_sets_the_link_on_a_phone_and_the_online_participant_sees_i
     field.fill(LONG_URL)
     page.keyboard.press("Tab")  # to the passcode, by keyboard
     page.keyboard.type("4417")
-    page.keyboard.press("Enter")  # submits the online link's form
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submits the online link's form
     assert "Online link and reminder saved." in page.inner_text("body")
     assert page.get_by_label("Passcode").first.input_value() == "4417"
     page.goto(settings + "/online/sessions")
