@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from ...extensions import db
 from ...i18n import SESSION_TYPE_LABELS, SPEAKER_ROLE_LABELS
-from ...models import AgendaRevision, Event, EventStatus, SessionType
+from ...models import AgendaRevision, Event, EventSession, EventStatus, SessionType
 from ...urls import url_builder
 from ..errors import ValidationFailed
 from . import pages
@@ -244,25 +244,16 @@ def changes(event):
 
 
 def last_modified(event):
-    """The newest change among what an event's data shows (event, sessions, revisions)."""
-    from ...models import EventSession
+    """The newest change among what an event's data shows (event, sessions, revisions).
 
+    max() keeps its column's type, so the UTC column type returns aware datetimes here too.
+    """
     newest = db.session.scalar(sa.select(sa.func.max(EventSession.updated_at)).where(EventSession.event_id == event.id))
     revision = db.session.scalar(
         sa.select(sa.func.max(AgendaRevision.published_at)).where(AgendaRevision.event_id == event.id))
-    candidates = [event.updated_at] + [_aware(v) for v in (newest, revision) if v is not None]
-    return max(candidates)
-
-
-def _aware(value):
-    from datetime import timezone
-
-    if isinstance(value, str):  # SQLite returns aggregates of a UTC column as text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return max([event.updated_at] + [v for v in (newest, revision) if v is not None])
 
 
 def published_events_changed_at():
     """The newest change among published events, for the events list's Last-Modified."""
-    value = db.session.scalar(sa.select(sa.func.max(Event.updated_at)).where(Event.status == EventStatus.PUBLISHED))
-    return None if value is None else _aware(value)
+    return db.session.scalar(sa.select(sa.func.max(Event.updated_at)).where(Event.status == EventStatus.PUBLISHED))
