@@ -121,11 +121,11 @@ def send_mail(loop, interval, retry_failed):
         count = outbox.retry_failed()
         db.session.commit()
         click.echo(f"{count} e-mails put back in the queue.")
-    from .services.registration.notices import attach_deferred_calendars
+    from .services.registration.notices import prepare_deferred
 
     next_reminders = 0.0
     while True:
-        attach_deferred_calendars()  # e-mails a stopped app server left without their calendar
+        prepare_deferred()  # e-mails a stopped app server left unwritten
         db.session.commit()
         if loop and time.monotonic() >= next_reminders:
             # Reminders before events are due at most once a minute: check them between passes.

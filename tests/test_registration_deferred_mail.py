@@ -1,4 +1,4 @@
-"""The confirmation's calendar is built after the commit, outside the place lock, and never lost."""
+"""The confirmation e-mail and its calendar are written after the commit, outside the place lock, and never lost."""
 from eventapp.extensions import db
 from eventapp.models import MailStatus
 from eventapp.services.registration import notices
@@ -16,26 +16,55 @@ def test_registering_through_the_form_queues_the_confirmation_with_its_calendar(
     assert b"Opening plenary" in message.attachments[0].data
 
 
-def test_a_deferred_calendar_waits_as_preparing_until_attached_after_the_commit(app, open_event, make_session):
+def test_a_deferred_email_waits_as_preparing_until_written_after_the_commit(app, open_event, make_session, monkeypatch):
     make_session(open_event, title="Opening plenary")
-    outcome = registrations.register(open_event, register_data(), defer_calendar=True)
+    rendered = []
+    original = notices._render
+    monkeypatch.setattr(notices, "_render", lambda *a, **k: rendered.append(a[1]) or original(*a, **k))
+    outcome = registrations.register(open_event, register_data(), defer_mail=True)
+    assert rendered == []  # nothing rendered while the place lock is held
     db.session.commit()  # the place lock is released here
     [message] = outbox()
     assert message.status == MailStatus.PREPARING and message.attachments == []
-    assert notices.attach_deferred_calendars(outcome.registration.id) == 1
+    assert message.subject == "" and message.text_body == ""
+    assert notices.prepare_deferred(outcome.registration.id) == 1
     db.session.commit()
+    assert rendered == ["confirmation"]
     assert message.status == MailStatus.QUEUED and b"Opening plenary" in message.attachments[0].data
+    assert message.subject.startswith("Registration confirmed") and "/registrations/" in message.text_body
 
 
-def test_the_mail_worker_completes_calendars_a_stopped_server_left_behind(app, runner, open_event, make_session):
+def test_a_double_submission_defers_its_reminder_too(app, open_event):
+    registrations.register(open_event, register_data(), defer_mail=True)
+    db.session.commit()
+    notices.prepare_deferred()
+    db.session.commit()
+    outcome = registrations.register(open_event, register_data(), defer_mail=True)
+    db.session.commit()
+    # The e-mail just written answers a double click: no second message within the pause.
+    assert outcome.created is False and len(outbox()) == 1
+
+
+def test_a_deferred_email_of_a_registration_ended_meanwhile_is_dropped(app, open_event):
+    outcome = registrations.register(open_event, register_data(), defer_mail=True)
+    db.session.commit()
+    registrations.cancel(outcome.registration)
+    db.session.commit()
+    notices.prepare_deferred()
+    db.session.commit()
+    assert [m.kind for m in outbox()] == ["cancelled"]
+
+
+def test_the_mail_worker_writes_emails_a_stopped_server_left_behind(app, runner, open_event, make_session):
     make_session(open_event, title="Opening plenary")
-    registrations.register(open_event, register_data(), defer_calendar=True)
+    registrations.register(open_event, register_data(), defer_mail=True)
     db.session.commit()
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     [message] = outbox()
     assert message.status == MailStatus.SENT and len(message.attachments) == 1
+    assert message.subject.startswith("Registration confirmed")
 
 
 def test_the_calendar_is_built_once_per_agenda_version_and_follows_a_change(client, open_event, make_session, monkeypatch):
@@ -60,7 +89,7 @@ def test_a_calendar_built_inside_an_uncommitted_change_is_not_kept(app, open_eve
     from eventapp.services.calendars import registrant
 
     plenary = make_session(open_event, title="Opening plenary")
-    registrations.register(open_event, register_data(), defer_calendar=False)
+    registrations.register(open_event, register_data(), defer_mail=False)
     db.session.commit()
     registration = db.session.scalar(db.select(Registration))
     plenary.title = "Renamed then rolled back"

@@ -60,11 +60,10 @@ def _register_once(event, data, answers=None):
     for attempt in range(3):
         try:
             outcome = registrations.register(event, data, locale=str(get_locale()), answers=answers,
-                                             defer_calendar=True)
-            db.session.commit()  # the place is taken and the lock released: now the e-mail's calendar
-            if outcome.created:
-                notices.attach_deferred_calendars(outcome.registration.id)
-                db.session.commit()
+                                             defer_mail=True)
+            db.session.commit()  # the place is taken and the lock released: now write the e-mail
+            notices.prepare_deferred(outcome.registration.id)
+            db.session.commit()
             return outcome
         except IntegrityError:
             db.session.rollback()

@@ -185,6 +185,69 @@ def count_registrations(app):
         rows = db.session.execute(sa.select(Registration.state, sa.func.count()).group_by(Registration.state)).all()
         return dict(rows)
 
+CONSTANT = "/_bench/constant"
+
+
+def measure_pages(port, ids, args):
+    """Each page and feed, with the constant endpoint measured just before it: the ratio compares
+    two figures taken a few seconds apart, so a machine that slows down or speeds up during the
+    run (CPU frequency, a neighbour's load) moves both alike."""
+    targets = []
+    for label, slug in (("demo", "idm-2024-geneva"), ("500-session", "big-forum")):
+        session = ids[slug]
+        for name, path in (
+            ("agenda page", f"/events/{slug}/agenda"),
+            ("event overview", f"/events/{slug}/"),
+            ("session page", f"/events/{slug}/sessions/{session}"),
+            ("whole-event feed", f"/events/{slug}/calendar.ics"),
+            ("single-session feed", f"/events/{slug}/sessions/{session}.ics"),
+        ):
+            targets.append((f"{label}: {name}", path, {}))
+            if "feed" in name:
+                response, _, _ = get(port, path)
+                targets.append((f"{label}: {name}, 304", path, {"If-None-Match": response.getheader("ETag")}))
+    for _, path, headers in targets:  # every worker builds its entries before measuring
+        for _ in range(4):
+            get(port, path, headers)
+    wrk(port, CONSTANT, 2, args.connections)  # warm-up, not counted
+    print(f"\ngunicorn 2 sync workers; wrk -t2 -c{args.connections} -d{args.seconds}s; Accept-Encoding: {ACCEPT['Accept-Encoding']}")
+    print("ratio: the target's req/s over the constant endpoint's, measured just before it in the same run\n")
+    print(f"{'target':44} {'req/s':>9} {'p99 ms':>8} {'constant':>9} {'ratio':>6} {'errors':>6}")
+    ratios = []
+    for name, path, headers in targets:
+        constant, _, _ = wrk(port, CONSTANT, args.seconds, args.connections)
+        rate, p99, bad = wrk(port, path, args.seconds, args.connections, headers)
+        ratios.append((name, rate / constant))
+        print(f"{name:44} {rate:9.1f} {p99:8.1f} {constant:9.1f} {rate / constant:6.2f} {bad:6d}", flush=True)
+    pages = [r for n, r in ratios if "304" not in n]
+    not_modified = [r for n, r in ratios if "304" in n]
+    print(f"lowest ratio: pages and feeds {min(pages):.2f} (target 0.5), 304 answers {min(not_modified):.2f} (target 0.7)")
+
+
+def measure_cold(app, port):
+    print("\ncold first request after a publish (500-session agenda; median and max of 5):")
+    sizes = {}
+    for name, path in (("one day (default)", "/events/big-forum/agenda"), ("all days", "/events/big-forum/agenda?day=all")):
+        times = []
+        for n in range(5):
+            publish_change(app, f"{name}-{n}")
+            response, body, elapsed = get(port, path, {"Accept-Encoding": "identity"})
+            assert response.status == 200 and response.getheader("X-Cache") == "miss", response.getheader("X-Cache")
+            times.append(elapsed * 1000)
+            sizes[name] = len(body)
+        print(f"  {name:20} {statistics.median(times):7.1f} ms median, {max(times):7.1f} ms max; HTML {sizes[name] / 1024:.0f} KB")
+
+
+def measure_registrations(app, ports, args):
+    ok, bad, elapsed = registrations(ports, args.register_seconds, args.register_clients)
+    states = count_registrations(app)
+    total = sum(states.values())
+    confirmed = states.get("confirmed", 0)
+    exact = total == ok and confirmed == min(CAPACITY, ok) and states.get("waitlisted", 0) == ok - confirmed
+    print(f"\nregistrations through two app servers (2 workers each), {args.register_clients} clients, {elapsed:.1f} s:")
+    print(f"  {ok / elapsed:.1f} registrations/s; {ok} accepted, {bad} failed; in the database: {states}; "
+          f"{CAPACITY} places: {'exact' if exact else 'NOT EXACT'}")
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,6 +256,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--register-seconds", type=float, default=8.0)
     parser.add_argument("--register-clients", type=int, default=16)
+    parser.add_argument("--only", choices=("pages", "registrations"), help="measure one half only")
     args = parser.parse_args()
     if not (args.database_url or "").startswith(("postgresql://", "postgres://")):
         raise SystemExit("give a PostgreSQL database of its own: --database-url or BENCH_DATABASE_URL")
@@ -219,57 +283,13 @@ def main():
         servers.append(start_server(port, env))
         wait_until_up(port, servers[0])
 
-        targets = [("constant endpoint (2,000 bytes)", "/_bench/constant", {})]
-        for label, slug in (("demo", "idm-2024-geneva"), ("500-session", "big-forum")):
-            session = ids[slug]
-            for name, path in (
-                ("agenda page", f"/events/{slug}/agenda"),
-                ("event overview", f"/events/{slug}/"),
-                ("session page", f"/events/{slug}/sessions/{session}"),
-                ("whole-event feed", f"/events/{slug}/calendar.ics"),
-                ("single-session feed", f"/events/{slug}/sessions/{session}.ics"),
-            ):
-                targets.append((f"{label}: {name}", path, {}))
-                if "feed" in name:
-                    response, _, _ = get(port, path)
-                    targets.append((f"{label}: {name}, 304", path, {"If-None-Match": response.getheader("ETag")}))
-        targets.append(("constant endpoint again", "/_bench/constant", {}))
-
-        for _, path, headers in targets:  # every worker builds its entries before measuring
-            for _ in range(4):
-                get(port, path, headers)
-        results = []
-        for name, path, headers in targets:
-            rate, p99, bad = wrk(port, path, args.seconds, args.connections, headers)
-            results.append((name, rate, p99, bad))
-        constant = statistics.mean([results[0][1], results[-1][1]])
-        print(f"\ngunicorn 2 sync workers; wrk -t2 -c{args.connections} -d{args.seconds}s; Accept-Encoding: {ACCEPT['Accept-Encoding']}\n")
-        print(f"{'target':48} {'req/s':>9} {'p99 ms':>8} {'ratio':>6} {'errors':>6}")
-        for name, rate, p99, bad in results:
-            print(f"{name:48} {rate:9.1f} {p99:8.1f} {rate / constant:6.2f} {bad:6d}")
-
-        print("\ncold first request after a publish (500-session agenda; median and max of 5):")
-        sizes = {}
-        for name, path in (("one day (default)", "/events/big-forum/agenda"), ("all days", "/events/big-forum/agenda?day=all")):
-            times = []
-            for n in range(5):
-                publish_change(app, f"{name}-{n}")
-                response, body, elapsed = get(port, path, {"Accept-Encoding": "identity"})
-                assert response.status == 200 and response.getheader("X-Cache") == "miss", response.getheader("X-Cache")
-                times.append(elapsed * 1000)
-                sizes[name] = len(body)
-            print(f"  {name:20} {statistics.median(times):7.1f} ms median, {max(times):7.1f} ms max; HTML {sizes[name] / 1024:.0f} KB")
-
-        servers.append(start_server(port_b, env))
-        wait_until_up(port_b, servers[1])
-        ok, bad, elapsed = registrations([port, port_b], args.register_seconds, args.register_clients)
-        states = count_registrations(app)
-        total = sum(states.values())
-        confirmed = states.get("confirmed", 0)
-        exact = total == ok and confirmed == min(CAPACITY, ok) and states.get("waitlisted", 0) == ok - confirmed
-        print(f"\nregistrations through two app servers (2 workers each), {args.register_clients} clients, {elapsed:.1f} s:")
-        print(f"  {ok / elapsed:.1f} registrations/s; {ok} accepted, {bad} failed; in the database: {states}; "
-              f"{CAPACITY} places: {'exact' if exact else 'NOT EXACT'}")
+        if args.only != "registrations":
+            measure_pages(port, ids, args)
+            measure_cold(app, port)
+        if args.only != "pages":
+            servers.append(start_server(port_b, env))
+            wait_until_up(port_b, servers[1])
+            measure_registrations(app, [port, port_b], args)
     finally:
         for server in servers:
             server.terminate()

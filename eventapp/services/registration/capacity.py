@@ -92,6 +92,18 @@ def registrations_in(policy, mode, state):
     )
 
 
+def _counts(policy, mode):
+    """(confirmed, waiting) in the mode, in one statement."""
+    state = Registration.state
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(state == RegistrationState.CONFIRMED),
+            sa.func.count().filter(state == RegistrationState.WAITLISTED),
+        ).where(Registration.event_id == policy.event_id, Registration.mode == mode)
+    ).one()
+    return row[0], row[1]
+
+
 def places_left(policy, mode):
     """Free places for the mode, or None when it has no limit."""
     capacity = policy.capacity(mode)
@@ -122,8 +134,9 @@ def _has_room(left, waiting):
 
 def place(policy, registration, *, reason, actor=SYSTEM, is_new=False):
     """Confirm the registration if a place is free in its mode, else put it on the waiting list."""
-    left = places_left(policy, registration.mode)
-    waiting = registrations_in(policy, registration.mode, RegistrationState.WAITLISTED)
+    confirmed, waiting = _counts(policy, registration.mode)
+    limit = policy.capacity(registration.mode)
+    left = None if limit is None else max(limit - confirmed, 0)
     if _has_room(left, waiting):
         set_state(registration, RegistrationState.CONFIRMED, reason=reason, actor=actor, is_new=is_new)
         allocate_bookings(registration, actor=actor)

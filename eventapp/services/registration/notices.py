@@ -113,15 +113,32 @@ def _intro(kind, registration, event, position, session, reason):
     }[kind]]
 
 
-def registration_mail(registration, kind, *, session=None, reason="", recipient=None, defer_calendar=False):
+def registration_mail(registration, kind, *, session=None, reason="", recipient=None, defer=False):
     """Queue an e-mail about the registration, with a fresh manage link while it is active.
 
-    `defer_calendar`: leave the .ics out for now (the message waits as PREPARING) so that it is
-    built after the commit, outside the place lock, by attach_deferred_calendars().
+    `defer`: queue only the message's row now (it waits as PREPARING) and write it, with its
+    calendar, after the commit, by prepare_deferred(): so the place lock is not held while the
+    e-mail is rendered and a long agenda turned into a calendar.
     A person added by the organisers without an address (and outside a delegation) gets no e-mail.
     """
     if not (recipient or registration.contact_email):
         return None
+    if defer:
+        if session is not None or reason:
+            raise ValueError("only e-mails about the registration as a whole can be deferred")
+        message = mail.queue(recipient or registration.contact_email, "", "", "", kind=kind,
+                             registration=registration, flush=False)
+        message.status = MailStatus.PREPARING
+        db.session.flush()
+        return message
+    subject, text, html = _render(registration, kind, session=session, reason=reason)
+    attachments = _calendar(registration) if kind in WITH_CALENDAR and registration.is_active else []
+    return mail.queue(recipient or registration.contact_email, subject, text, html, kind=kind,
+                      registration=registration, attachments=attachments)
+
+
+def _render(registration, kind, *, session=None, reason=""):
+    """(subject, text, html) of an e-mail about the registration, in the participant's language."""
     event = registration.event
     # The old address, told of a change of address, gets no link to the registration.
     token = issue_token(registration) if registration.is_active and kind != "email_changed" else None
@@ -147,24 +164,7 @@ def registration_mail(registration, kind, *, session=None, reason="", recipient=
         subject = _subject(kind, registration, event)
         text = render_template("email/registration.txt", **context)
         html = render_template("email/registration.html", subject=subject, **context)
-    attachments = []
-    with_calendar = kind in WITH_CALENDAR and registration.is_active
-    if with_calendar and not defer_calendar:
-        attachments = _calendar(registration)
-    message = mail.queue(
-        recipient or registration.contact_email,
-        subject,
-        text,
-        html,
-        kind=kind,
-        registration=registration,
-        attachments=attachments,
-        flush=False,
-    )
-    if with_calendar and defer_calendar:
-        message.status = MailStatus.PREPARING
-    db.session.flush()
-    return message
+    return subject, text, html
 
 
 def _calendar(registration):
@@ -173,11 +173,17 @@ def _calendar(registration):
     return [] if ics is None else [(f"{registration.reference}.ics", "text/calendar", ics.data)]
 
 
-def attach_deferred_calendars(registration_id=None):
-    """Add their calendar to e-mails queued without one and hand them to the mail worker.
+#: Deferred e-mails that only make sense while the registration is active.
+ACTIVE_ONLY = {"confirmation", "registered_again"}
 
-    Called after the registration's commit (the place lock is released by then), and by the
-    mail worker for any message a stopped process left behind. Returns how many were completed.
+
+def prepare_deferred(registration_id=None):
+    """Write the e-mails queued with `defer` (text, HTML, calendar) and hand them to the mail worker.
+
+    Called right after the registration's commit (the place lock is released by then), and by the
+    mail worker for any message a stopped process left behind. A confirmation whose registration is
+    no longer active by then is dropped: the e-mail that ended it says what the participant needs.
+    Returns how many were completed.
     """
     query = sa.select(OutboxMessage).where(OutboxMessage.status == MailStatus.PREPARING).order_by(OutboxMessage.id)
     if registration_id is not None:
@@ -185,10 +191,14 @@ def attach_deferred_calendars(registration_id=None):
     ready = []
     for message in db.session.scalars(query.with_for_update(skip_locked=True)).all():
         registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
-        if registration is not None and registration.is_active:
-            for name, ctype, data in _calendar(registration):
-                message.attachments.append(OutboxAttachment(filename=name, content_type=ctype, data=data))
-        message.status = MailStatus.QUEUED
+        if registration is None or (message.kind in ACTIVE_ONLY and not registration.is_active):
+            db.session.delete(message)
+            continue
+        message.subject, message.text_body, message.html_body = _render(registration, message.kind)
+        message.status = MailStatus.QUEUED  # one UPDATE with the text; delivered only after the commit
+        if message.kind in WITH_CALENDAR:
+            for name, ctype, data in _calendar(registration):  # a new message has no attachment yet: none to load
+                db.session.add(OutboxAttachment(outbox_message_id=message.id, filename=name, content_type=ctype, data=data))
         ready.append(message.id)
     db.session.flush()
     db.session.info.setdefault("outbox_new", []).extend(ready)  # delivered at once if so configured

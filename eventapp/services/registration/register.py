@@ -72,6 +72,8 @@ DETAILS = (
 
 
 def _chosen_sessions(event, session_ids):
+    if not session_ids:
+        return []
     allowed = {s.id: s for s in registration_sessions(event)}
     unknown = set(session_ids) - set(allowed)
     if unknown:
@@ -79,13 +81,13 @@ def _chosen_sessions(event, session_ids):
     return [allowed[i] for i in sorted(set(session_ids))]
 
 
-def register(event, data, *, locale="en", now=None, answers=None, defer_calendar=False):
+def register(event, data, *, locale="en", now=None, answers=None, defer_mail=False):
     """Register a person, or e-mail the existing registration's link to its address holder.
 
     `answers` ({question id: value}) are checked and stored by answers.save_answers for a new
-    registration; an existing one keeps its own. `defer_calendar`: the confirmation's .ics is built
-    after the commit (attach_deferred_calendars), so the place lock is not held while a long agenda
-    is turned into a calendar.
+    registration; an existing one keeps its own. `defer_mail`: the e-mail's row is queued now and
+    its text, HTML and calendar are written after the commit (notices.prepare_deferred), so the
+    place lock is not held while an e-mail is rendered or a long agenda turned into a calendar.
     """
     now = _now(now)
     policy = capacity.lock_policy(event)
@@ -99,11 +101,11 @@ def register(event, data, *, locale="en", now=None, answers=None, defer_calendar
         )
     )
     if existing is not None and may_register_again(existing):
-        _register_again(policy, existing, data, locale=locale, now=now)
+        _register_again(policy, existing, data, locale=locale, now=now, defer_mail=defer_mail)
         return Outcome(existing, created=True)
     if existing is not None:
         # A second submission of the form (a double click) is answered by the e-mail just sent.
-        send_reminder(existing, now=now, after_any_mail=True)
+        send_reminder(existing, now=now, after_any_mail=True, defer_mail=defer_mail)
         return Outcome(existing, created=False)
 
     registration = Registration(
@@ -121,19 +123,23 @@ def register(event, data, *, locale="en", now=None, answers=None, defer_calendar
     )
     for session in _chosen_sessions(event, data.get("sessions") or []):
         registration.bookings.append(SessionBooking(session=session, state=BookingState.PENDING))
-    db.session.add(registration)
-    db.session.flush()
-    if answers is not None:
-        answer_rules.save_answers(registration, answers)
+    # The place is decided before the row is written, so it is inserted once, in its state.
     if policy.approval_mode == ApprovalMode.MODERATED:
+        db.session.add(registration)
         capacity.record(registration, RegistrationState.PENDING, reason=N_("Registered; awaiting approval"), actor=PARTICIPANT)
     else:
         capacity.place(policy, registration, reason=N_("Registered"), actor=PARTICIPANT, is_new=True)
-    notices.registration_mail(registration, "confirmation", defer_calendar=defer_calendar)
+    db.session.add(registration)
+    db.session.flush()
+    if answers is not None:
+        questions = answer_rules.asked_questions(event, registration.mode)
+        if questions:  # raises AnswersInvalid: the caller rolls back, and the place with it
+            answer_rules.save_answers(registration, answers, questions=questions)
+    notices.registration_mail(registration, "confirmation", defer=defer_mail)
     return Outcome(registration, created=True)
 
 
-def _register_again(policy, registration, data, *, locale, now):
+def _register_again(policy, registration, data, *, locale, now, defer_mail=False):
     """A person who cancelled comes back: a new registration under today's rules, same reference.
 
     Their details are the ones just given; their place is taken as a newcomer's would be
@@ -161,10 +167,10 @@ def _register_again(policy, registration, data, *, locale, now):
     else:
         capacity.place(policy, registration, reason=N_("Registered again"), actor=PARTICIPANT)
     db.session.flush()
-    notices.registration_mail(registration, "registered_again")
+    notices.registration_mail(registration, "registered_again", defer=defer_mail)
 
 
-def send_reminder(registration, now=None, *, after_any_mail=False):
+def send_reminder(registration, now=None, *, after_any_mail=False, defer_mail=False):
     """E-mail the registration's state (and a manage link while it is active) to its own address.
 
     Not twice within REMINDER_PAUSE. For the "lost your link?" form only earlier reminders count,
@@ -178,7 +184,7 @@ def send_reminder(registration, now=None, *, after_any_mail=False):
     last = db.session.scalar(query)
     if last is not None and now - last < REMINDER_PAUSE:
         return None
-    return notices.registration_mail(registration, "reminder")
+    return notices.registration_mail(registration, "reminder", defer=defer_mail)
 
 
 def send_manage_link(event, address, now=None):
