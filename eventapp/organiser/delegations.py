@@ -13,6 +13,7 @@ from ..services.desk import messages
 from ..services.desk.recipients import ACTIVE, Filters
 from ..services.errors import DomainError
 from ..services.registration import capacity
+from ..services.registration import delegation_lists
 from ..services.registration import delegations as delegation_service
 from .access import event_access
 from .forms_desk import ActionForm
@@ -32,11 +33,11 @@ class DelegationMessageForm(FlaskForm):
 def delegations(event):
     """The event's delegations with their members counted by state."""
     return render_template("organiser/delegations.html", event=event,
-                           rows=delegation_service.event_delegations(event))
+                           rows=delegation_lists.event_delegations(event))
 
 
 def _delegation_or_404(event, delegation_id):
-    delegation = delegation_service.event_delegation(event, delegation_id)
+    delegation = delegation_lists.event_delegation(event, delegation_id)
     if delegation is None:
         abort(404)
     return delegation

@@ -19,7 +19,7 @@ from ..services.desk import export as desk_export
 from ..services.desk import figures as desk_figures
 from ..services.desk import search as desk_service
 from ..services.registration.availability import registration_sessions
-from ..services.registration.delegations import delegations_of
+from ..services.registration.delegation_lists import delegations_of
 from ..services.errors import DomainError
 from .access import event_access
 from .forms_desk import ActionForm, BulkForm, CancelForm, DeclineForm, DeskEditForm, PromoteForm

@@ -4,7 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..models import ParticipationMode
+from ..registration import question_fields
 from ..services.errors import DomainError
+from ..services.registration import answers as answer_rules
 from ..services.registration import walk_ins
 from ..services.registration.availability import registration_sessions
 from .access import event_access
@@ -30,27 +33,54 @@ def _values(form):
     return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
 
 
+def _form_with_questions(form_class, event, policy, **kwargs):
+    """The form with the event's questions, loaded once; required ones are optional here (see walk_ins)."""
+    questions = answer_rules.asked_questions(event, None if policy.is_hybrid else ParticipationMode.IN_PERSON)
+    form = question_fields.with_questions(form_class, questions, optional=True)(policy=policy, **kwargs)
+    return form, questions, question_fields.hints(questions, hybrid=policy.is_hybrid, by_organiser=True)
+
+
+def _submitted(form, questions):
+    """(valid, answers) of a posted form: its fields, then the answers as the service checks them."""
+    valid = form.validate_on_submit()
+    if not form.is_submitted():
+        return False, None
+    answers, fine = question_fields.check_submitted(form, questions, enforce_required=False)
+    if not fine:
+        form.form_errors.append(_("Please check the answers to the questions."))
+    return valid and fine, answers
+
+
+def _add(form, event, **options):
+    """Add the registration, or put the refusal on the form; returns it or None."""
+    try:
+        return walk_ins.add_registration(event, _values(form), current_user, **options)
+    except answer_rules.AnswersInvalid as exc:
+        db.session.rollback()
+        question_fields.show_errors(form, exc.errors)
+        form.form_errors.append(_("Please check the answers to the questions."))
+    except DomainError as exc:
+        db.session.rollback()
+        _show_refusal(form, exc)
+    return None
+
+
 @bp.route("/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
 @event_access
 def desk_add(event):
     """Add a registration by hand: e-mail optional, the state chosen, over capacity only when confirmed."""
     policy = _policy_or_404(event)
-    form = WalkInForm(policy=policy, sessions=registration_sessions(event))
-    if form.validate_on_submit():
-        values = _values(form)
-        try:
-            registration = walk_ins.add_registration(
-                event, values, current_user, state=values["state"], over_capacity=values["over_capacity"],
-                send_confirmation=values["send_confirmation"], source=walk_ins.DESK)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_refusal(form, exc)
-        else:
+    form, questions, hints = _form_with_questions(WalkInForm, event, policy, sessions=registration_sessions(event))
+    valid, answers = _submitted(form, questions)
+    if valid:
+        registration = _add(form, event, state=form.state.data, over_capacity=form.over_capacity.data,
+                            send_confirmation=form.send_confirmation.data, source=walk_ins.DESK, answers=answers)
+        if registration is not None:
             db.session.commit()
             flash(_("Registration %(reference)s added for %(name)s.", reference=registration.reference,
                     name=registration.full_name), "success")
             return redirect(url_for(".desk_registration", event_id=event.id, registration_id=registration.id))
-    return render_template("organiser/desk_add.html", event=event, form=form)
+    return render_template("organiser/desk_add.html", event=event, form=form, questions=questions, hints=hints)
 
 
 @bp.route("/events/<int:event_id>/checkin/walk-in", methods=["GET", "POST"])
@@ -58,17 +88,12 @@ def desk_add(event):
 def checkin_walk_in(event):
     """Register a walk-in from the check-in screen, confirmed and checked in at once."""
     policy = _policy_or_404(event)
-    form = CheckinWalkInForm(policy=policy)
-    if form.validate_on_submit():
-        values = _values(form)
-        try:
-            registration = walk_ins.add_registration(
-                event, values, current_user, state="confirmed", over_capacity=values["over_capacity"],
-                check_in=values["check_in_now"], source=walk_ins.CHECKIN)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_refusal(form, exc)
-        else:
+    form, questions, hints = _form_with_questions(CheckinWalkInForm, event, policy)
+    valid, answers = _submitted(form, questions)
+    if valid:
+        registration = _add(form, event, state="confirmed", over_capacity=form.over_capacity.data,
+                            check_in=form.check_in_now.data, source=walk_ins.CHECKIN, answers=answers)
+        if registration is not None:
             db.session.commit()
             if registration.checked_in_at:
                 flash(_("%(name)s is registered (%(reference)s) and checked in.", name=registration.full_name,
@@ -77,4 +102,5 @@ def checkin_walk_in(event):
                 flash(_("%(name)s is registered (%(reference)s).", name=registration.full_name,
                         reference=registration.reference), "success")
             return redirect(url_for(".checkin_desk", event_id=event.id))
-    return render_template("organiser/checkin_walk_in.html", event=event, form=form)
+    return render_template("organiser/checkin_walk_in.html", event=event, form=form, questions=questions,
+                           hints=hints)

@@ -5,6 +5,8 @@ from wtforms import BooleanField, EmailField, FieldList, Form, FormField, Select
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import i18n
+from ..models import ParticipationMode
+from . import question_fields
 from .forms import MultiCheckboxField, _name, _no_control_characters, _valid_email, strip
 
 MAX_MEMBERS = 30
@@ -23,7 +25,9 @@ def _member_text(label, limit=100):
 
 
 class MemberForm(Form):
-    """One member of a delegation; a row left blank is ignored."""
+    """One member of a delegation; a row left blank is ignored. `questions`: the event's own, one field each."""
+
+    questions = ()
 
     first_name = _member_text(_l("First name"))
     last_name = _member_text(_l("Last name"))
@@ -36,10 +40,18 @@ class MemberForm(Form):
 
     @property
     def is_blank(self):
-        return not any((self.first_name.data, self.last_name.data, self.email.data, self.job_title.data))
+        typed = (self.first_name.data, self.last_name.data, self.email.data, self.job_title.data)
+        return not any(typed) and not any(question_fields.raw_answers(self, self.questions).values())
 
     def data_for_service(self):
-        return {name: self[name].data for name in ("first_name", "last_name", "email", "job_title", "mode", "sessions")}
+        data = {name: self[name].data for name in ("first_name", "last_name", "email", "job_title", "mode", "sessions")}
+        return dict(data, answers=question_fields.raw_answers(self, self.questions))
+
+
+def _member_class(questions):
+    member_class = question_fields.with_questions(MemberForm, questions)
+    member_class.questions = list(questions)
+    return member_class
 
 
 def set_member_choices(member, policy, sessions):
@@ -47,9 +59,16 @@ def set_member_choices(member, policy, sessions):
     member.sessions.choices = [(s.id, s.title) for s, _ in sessions]
 
 
+def _check_answers(member, policy):
+    """The answers to the questions asked of the member's way of taking part, checked as for one person."""
+    mode = member.mode.data if policy.is_hybrid else ParticipationMode.IN_PERSON
+    _answers, fine = question_fields.check_submitted(member, member.questions, mode=mode)
+    return fine
+
+
 def _check_member(member, policy):
     """A filled-in row needs both names; the way of taking part and sessions must be among those offered."""
-    ok = True
+    ok = _check_answers(member, policy)
     for f, message in ((member.first_name, _l("Please enter the member's first name.")),
                        (member.last_name, _l("Please enter the member's last name."))):
         if not f.data:
@@ -129,18 +148,31 @@ class DelegationForm(FlaskForm):
 
 
 class OneMemberForm(FlaskForm):
-    """Adding or replacing one member from the delegation page."""
+    """Adding or replacing one member from the delegation page; `mode` fixed for a replacement."""
 
     member = FormField(MemberForm)
 
-    def __init__(self, *args, policy, sessions=(), **kwargs):
+    def __init__(self, *args, policy, sessions=(), mode=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.policy = policy
+        self.policy, self.fixed_mode = policy, mode
         set_member_choices(self.member.form, policy, sessions)
+        if mode is not None:
+            self.member.form.mode.data = mode
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         return _check_member(self.member.form, self.policy) and ok
+
+
+def delegation_form_class(questions):
+    """DelegationForm whose member rows ask the event's questions (loaded once for the whole form)."""
+    members = FieldList(FormField(_member_class(questions)), min_entries=DEFAULT_ROWS, max_entries=MAX_MEMBERS)
+    return type("DelegationForm", (DelegationForm,), {"members": members})
+
+
+def one_member_form_class(questions):
+    """OneMemberForm whose member row asks the event's questions."""
+    return type("OneMemberForm", (OneMemberForm,), {"member": FormField(_member_class(questions))})
 
 
 class DelegationConfirmForm(FlaskForm):

@@ -5,13 +5,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..extensions import db, limiter
+from ..models import ParticipationMode
+from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.registration import capacity
 from ..services.registration import delegations
+from ..services.registration.member_answers import MemberAnswersInvalid
 from ..services.registration.register import RegistrationClosed
 from ..services.errors import DomainError
+from . import question_fields
 from .delegation_forms import (
-    DEFAULT_ROWS, MAX_MEMBERS, DelegationConfirmForm, DelegationForm, OneMemberForm, set_member_choices,
+    DEFAULT_ROWS, MAX_MEMBERS, DelegationConfirmForm, delegation_form_class, one_member_form_class,
+    set_member_choices,
 )
 from .views import _limit, _open_event, bp
 
@@ -21,12 +26,20 @@ def _rows():
     return min(max(rows, 1), MAX_MEMBERS)
 
 
+def _member_questions(policy):
+    """The event's questions for member rows (loaded once), and their hints; on a hybrid event, of both ways."""
+    questions = answer_rules.asked_questions(policy.event, None if policy.is_hybrid else ParticipationMode.IN_PERSON)
+    return questions, question_fields.hints(questions, hybrid=policy.is_hybrid)
+
+
 def _refusal(form, exc, field_of):
-    target = field_of(exc.field) if exc.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+    refusals = exc.field_errors() if isinstance(exc, MemberAnswersInvalid) else {exc.field: str(exc)}
+    for name, message in refusals.items():
+        target = field_of(name) if name else None
+        if target is not None:
+            target.errors = list(target.errors) + [message]
+        else:
+            form.form_errors.append(message)
 
 
 def _outcome_messages(outcome):
@@ -54,7 +67,8 @@ def register_delegation(slug):
         return render_template("registration/closed.html", event=event, status=status)
     if not status.policy.accepts_delegations:
         abort(404)
-    form = DelegationForm(policy=status.policy, sessions=status.sessions)
+    questions, hints = _member_questions(status.policy)
+    form = delegation_form_class(questions)(policy=status.policy, sessions=status.sessions)
     if request.method == "GET":
         while len(form.members) < _rows():
             form.members.append_entry()
@@ -77,7 +91,7 @@ def register_delegation(slug):
                     "delegation.", address=outcome.delegation.focal_email), "info")
             return redirect(url_for(".delegation", token=outcome.token))
     return render_template("registration/delegation_form.html", event=event, status=status, form=form,
-                           more_rows=min(len(form.members) + 5, MAX_MEMBERS))
+                           hints=hints, more_rows=min(len(form.members) + 5, MAX_MEMBERS))
 
 
 def _own_delegation(token):
@@ -91,13 +105,16 @@ def _delegation_page(delegation, token, **context):
     event = delegation.event
     policy = event.registration_policy
     status = availability.availability(event)
-    context.setdefault("add_form", OneMemberForm(policy=policy, sessions=status.sessions, prefix="add"))
+    questions, hints = _member_questions(policy)
+    if "add_form" not in context:
+        context["add_form"] = one_member_form_class(questions)(policy=policy, sessions=status.sessions, prefix="add")
     return render_template(
         "registration/delegation.html", delegation=delegation, event=event, policy=policy, token=token,
         status=status, members=delegation.members,
         positions={m.id: capacity.waitlist_position(m) for m in delegation.members},
         can_change=delegations.can_change(delegation),
-        changes_close_at=availability.changes_close_at(policy), remove_form=DelegationConfirmForm(), **context,
+        changes_close_at=availability.changes_close_at(policy), remove_form=DelegationConfirmForm(), hints=hints,
+        **context,
     )
 
 
@@ -117,7 +134,8 @@ def add_member(token):
     """Add a member to the delegation."""
     delegation = _own_delegation(token)
     status = availability.availability(delegation.event)
-    form = OneMemberForm(policy=status.policy, sessions=status.sessions, prefix="add")
+    questions, _hints = _member_questions(status.policy)
+    form = one_member_form_class(questions)(policy=status.policy, sessions=status.sessions, prefix="add")
     if form.validate_on_submit():
         try:
             member = delegations.add_member(delegation, form.member.form.data_for_service())
@@ -146,9 +164,9 @@ def replace_member(token, registration_id):
         abort(404)
     if not delegations.can_change(delegation):
         return redirect(url_for(".delegation", token=token))
-    form = OneMemberForm(policy=status.policy, sessions=(), prefix="replace")
-    if request.method == "GET":
-        form.member.form.mode.data = old.mode
+    # The newcomer takes part as the member replaced did, and answers the questions asked of that way.
+    questions = answer_rules.asked_questions(delegation.event, old.mode)
+    form = one_member_form_class(questions)(policy=status.policy, sessions=(), prefix="replace", mode=old.mode)
     if form.validate_on_submit():
         try:
             new = delegations.replace_member(delegation, registration_id, form.member.form.data_for_service())
@@ -160,7 +178,8 @@ def replace_member(token, registration_id):
             flash(_("%(new)s takes the place of %(old)s.", new=new.full_name, old=old.full_name), "success")
             return redirect(url_for(".delegation", token=token))
     return render_template("registration/delegation_replace.html", delegation=delegation, event=delegation.event,
-                           policy=status.policy, token=token, member=old, form=form)
+                           policy=status.policy, token=token, member=old, form=form,
+                           hints=question_fields.hints(questions, hybrid=False))
 
 
 @bp.route("/delegations/<token>/members/<int:registration_id>/remove", methods=["POST"])

@@ -12,7 +12,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 
 from .. import i18n
-from ..models import AskedOf, QuestionKind
+from ..models import AskedOf, ParticipationMode, QuestionKind
 from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
 from .forms import MultiCheckboxField, strip
@@ -43,9 +43,9 @@ def _choices(question, language, held):
     return options(offered + kept)
 
 
-def _field(question, language, held):
+def _field(question, language, held, optional=False):
     label = question.text(language)
-    validators = [Required()] if question.is_required else []
+    validators = [Required()] if question.is_required and not optional else []
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return StringField(label, filters=[strip], validators=validators, render_kw={"maxlength": 300})
@@ -77,21 +77,29 @@ def _field(question, language, held):
     return BooleanField(label, validators=validators)
 
 
-def with_questions(form_class, questions, *, held=None):
-    """A subclass of `form_class` with one field per question, named q<id>, in the questions' order."""
+def with_questions(form_class, questions, *, held=None, optional=False):
+    """A subclass of `form_class` with one field per question, named q<id>, in the questions' order.
+
+    `optional`: required questions are labelled optional too (organisers adding someone by hand).
+    """
     language = str(get_locale() or "en")
-    attrs = {answer_rules.field_name(q): _field(q, language, held or {}) for q in questions}
+    attrs = {answer_rules.field_name(q): _field(q, language, held or {}, optional) for q in questions}
     return type(form_class.__name__, (form_class,), attrs)
 
 
-def hints(questions, *, hybrid):
-    """{field name: hint} for each question: its help text, and whom it is asked of on a hybrid event."""
+def hints(questions, *, hybrid, by_organiser=False):
+    """{field name: hint} for each question: its help text, and whom it is asked of on a hybrid event.
+
+    `by_organiser`: a required question says it is required of participants only.
+    """
     language = str(get_locale() or "en")
     found = {}
     for q in questions:
         parts = [q.help(language), bounds_hint(q)]
         if hybrid and q.asked_of in ASKED_OF_HINTS:
             parts.append(str(ASKED_OF_HINTS[q.asked_of]))
+        if by_organiser and q.is_required:
+            parts.append(_("Required on the public form; you may leave it empty here."))
         found[answer_rules.field_name(q)] = " ".join(p for p in parts if p) or None
     return found
 
@@ -112,6 +120,20 @@ def bounds_hint(question):
 def raw_answers(form, questions):
     """{question id: what was typed or chosen} from a submitted form."""
     return {q.id: form[answer_rules.field_name(q)].data for q in questions}
+
+
+def check_submitted(form, questions, *, mode=None, enforce_required=True):
+    """(answers, fine) of a submitted form, to the questions asked of the way of taking part it chose.
+
+    On a hybrid event the answers asked depend on the way chosen (or the `mode` given); the service's
+    messages go on the fields. A form without a choice of way is about taking part in person.
+    """
+    if mode is None:
+        mode = form.mode.data if getattr(form, "mode", None) else ParticipationMode.IN_PERSON
+    asked = answer_rules.for_mode(questions, mode)
+    answers = raw_answers(form, asked)
+    errors = answer_rules.check_answers(asked, answers, enforce_required=enforce_required)
+    return answers, not show_errors(form, errors)
 
 
 def show_errors(form, errors):

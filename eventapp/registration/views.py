@@ -90,11 +90,8 @@ def register(slug):
     valid = form.validate_on_submit()
     answers = None
     if form.is_submitted():
-        # On a hybrid event the answers asked depend on the way of taking part chosen.
-        mode = form.mode.data if form.mode else ParticipationMode.IN_PERSON
-        asked = answer_rules.for_mode(questions, mode)
-        answers = question_fields.raw_answers(form, asked)
-        valid = not question_fields.show_errors(form, answer_rules.check_answers(asked, answers)) and valid
+        answers, fine = question_fields.check_submitted(form, questions)
+        valid = fine and valid
     if valid:
         try:
             _register_once(event, form.data, answers=answers)

@@ -1,7 +1,7 @@
 """Answers to an event's own registration questions: validate, store, fill in forms, erase.
 
 `save_answers(registration, raw)` is the one door for every registration path (the public form,
-the participant's own page, and later delegations and walk-ins): it checks each answer against
+the participant's own page, delegation members and walk-ins): it checks each answer against
 its question, server side, and raises `AnswersInvalid` with a message per question, storing
 nothing, when one is wrong. Answers to questions not asked now (retired, or asked of the other
 way of taking part) are never touched, so editing a form never loses an answer.
@@ -88,12 +88,12 @@ def _given(value):
     return text or None
 
 
-def _check_one(question, value, held_choice_ids):
+def _check_one(question, value, held_choice_ids, enforce_required=True):
     """(stored text, chosen choices) for one answer, or raise ValueError with the message."""
     kind = question.kind
     given = _given(value)
     if given is None:
-        if question.is_required:
+        if question.is_required and enforce_required:
             if kind == QuestionKind.ACCEPT:
                 raise ValueError(_("Please tick this box to register."))
             if kind in QuestionKind.WITH_CHOICES or kind in (QuestionKind.YES_NO, QuestionKind.COUNTRY):
@@ -171,24 +171,29 @@ def _stored(registration):
     )}
 
 
-def check_answers(questions, raw, *, registration=None):
-    """{question id: message} for every wrong answer among `questions` (empty: all fine)."""
+def check_answers(questions, raw, *, registration=None, enforce_required=True):
+    """{question id: message} for every wrong answer among `questions` (empty: all fine).
+
+    `enforce_required=False` lets a required question go unanswered (organisers adding someone by
+    hand); what is given is still checked.
+    """
     stored = _stored(registration)
     errors = {}
     for question in questions:
         held = {c.id for c in stored[question.id].choices} if question.id in stored else set()
         try:
-            _check_one(question, _raw_value(raw, question), held)
+            _check_one(question, _raw_value(raw, question), held, enforce_required)
         except ValueError as exc:
             errors[question.id] = str(exc)
     return errors
 
 
-def save_answers(registration, raw, *, questions=None):
+def save_answers(registration, raw, *, questions=None, enforce_required=True):
     """Validate and store answers ({question id or "q<id>": text, list of choice ids, or bool}).
 
     Only the questions asked of the registration's way of taking part are read; an empty answer to
-    an optional question removes the earlier one. Raises AnswersInvalid and stores nothing if one
+    an optional question removes the earlier one (as does an empty answer to a required one when
+    `enforce_required` is False, as for organisers adding someone by hand). Raises AnswersInvalid and stores nothing if one
     answer is wrong. Returns the ids of the questions whose answer changed.
     """
     if questions is None:
@@ -198,7 +203,7 @@ def save_answers(registration, raw, *, questions=None):
     for question in questions:
         held = {c.id for c in stored[question.id].choices} if question.id in stored else set()
         try:
-            cleaned[question.id] = _check_one(question, _raw_value(raw, question), held)
+            cleaned[question.id] = _check_one(question, _raw_value(raw, question), held, enforce_required)
         except ValueError as exc:
             errors[question.id] = str(exc)
     if errors:

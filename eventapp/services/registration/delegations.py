@@ -27,7 +27,7 @@ from ...models import (
 from .. import mail
 from ..errors import DomainError, ValidationFailed
 from ...taxonomy import N_
-from . import capacity, notices
+from . import capacity, member_answers, notices
 from .addresses import email_key
 from .availability import changes_close_at, closes_at
 from .register import ChangesClosed, InvalidState, RegistrationClosed, _chosen_sessions, new_reference
@@ -81,15 +81,21 @@ def _check_addresses(event, members):
                                   "registration."), field=f"members-{seen[key]}-email")
 
 
-def _new_member(policy, delegation, member, *, now):
-    """A member's registration, not placed yet; the delegation gives the organisation, group and country."""
+def _new_member(policy, delegation, member, *, now, questions, index=0, mode=None):
+    """A member's registration with their answers, not placed yet; the delegation gives organisation, group, country.
+
+    `questions` are the event's questions loaded once for the whole list; wrong answers raise
+    MemberAnswersInvalid (naming the member by `index`) before any place is taken.
+    """
     address = (member.get("email") or "").strip()
+    if mode is None:
+        mode = member.get("mode") if policy.is_hybrid and member.get("mode") else ParticipationMode.IN_PERSON
     registration = Registration(
         event=policy.event,
         delegation=delegation,
         reference=new_reference(policy),
         state=RegistrationState.PENDING,
-        mode=member.get("mode") if policy.is_hybrid and member.get("mode") else ParticipationMode.IN_PERSON,
+        mode=mode,
         email=address,
         email_key=email_key(address) if address else no_address_key(),
         first_name=(member.get("first_name") or "").strip(),
@@ -104,9 +110,8 @@ def _new_member(policy, delegation, member, *, now):
     db.session.add(registration)
     for session in _chosen_sessions(policy.event, member.get("sessions") or []):
         registration.bookings.append(SessionBooking(session=session, state=BookingState.PENDING))
-    # Hook for the event's own registration questions (issue 12, section 1, built separately):
-    # a member's answers would be saved here, from member["answers"], once that model exists.
     db.session.flush()
+    member_answers.save_member_answers(registration, member.get("answers"), questions, index=index)
     return registration
 
 
@@ -145,8 +150,9 @@ def register_delegation(event, data, members, *, locale="en", now=None):
     )
     db.session.add(delegation)
     outcome = Outcome(delegation, token)
-    for member in members:
-        registration = _new_member(policy, delegation, member, now=now)
+    questions = member_answers.event_questions(event)
+    for index, member in enumerate(members):
+        registration = _new_member(policy, delegation, member, now=now, questions=questions, index=index)
         _place_member(policy, registration, N_("Registered by the delegation's focal point"))
         notices.registration_mail(registration, "confirmation")
         _sort(outcome, registration)
@@ -193,7 +199,8 @@ def add_member(delegation, member, *, now=None):
     if len(active_members(delegation)) >= MAX_MEMBERS:
         raise ValidationFailed(_l("A delegation has at most %(max)d members.", max=MAX_MEMBERS), field="members")
     _check_addresses(delegation.event, [member])
-    registration = _new_member(policy, delegation, member, now=now)
+    registration = _new_member(policy, delegation, member, now=now,
+                               questions=member_answers.event_questions(delegation.event))
     _place_member(policy, registration, N_("Added by the delegation's focal point"))
     notices.registration_mail(registration, "confirmation")
     return registration
@@ -210,8 +217,8 @@ def replace_member(delegation, registration_id, member, *, now=None):
     _check_changes_open(delegation, now)
     old = member_of(delegation, registration_id)
     _check_addresses(delegation.event, [member])
-    new = _new_member(policy, delegation, dict(member, sessions=[]), now=now)
-    new.mode = old.mode
+    new = _new_member(policy, delegation, dict(member, sessions=[]), now=now, mode=old.mode,
+                      questions=member_answers.event_questions(delegation.event))
     capacity.record(new, old.state, reason=N_("Took the place of a member of the delegation"), actor=FOCAL_POINT)
     new.state, new.waitlisted_at = old.state, old.waitlisted_at
     for booking in old.bookings:
@@ -269,35 +276,3 @@ def send_delegation_link(delegation):
     delegation.token_hash = hash_token(token)
     db.session.flush()
     return delegation_mail(delegation, token, "link")
-
-
-@dataclass
-class DelegationRow:
-    delegation: Delegation
-    counts: dict  #: registration state -> number of members
-
-
-def delegations_of(event):
-    """The event's delegations by name (one query), e.g. for the desk's filter."""
-    return db.session.scalars(
-        sa.select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name, Delegation.id)
-    ).all()
-
-
-def event_delegations(event):
-    """The event's delegations with their members counted by state: two queries, whatever the number."""
-    found = delegations_of(event)
-    counts = {}
-    for delegation_id, state, number in db.session.execute(
-        sa.select(Registration.delegation_id, Registration.state, sa.func.count())
-        .where(Registration.event_id == event.id, Registration.delegation_id.is_not(None))
-        .group_by(Registration.delegation_id, Registration.state)
-    ):
-        counts.setdefault(delegation_id, {})[state] = number
-    return [DelegationRow(d, counts.get(d.id, {})) for d in found]
-
-
-def event_delegation(event, delegation_id):
-    """One delegation of the event with its members, or None."""
-    delegation = db.session.get(Delegation, delegation_id)
-    return delegation if delegation is not None and delegation.event_id == event.id else None

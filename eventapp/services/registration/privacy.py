@@ -21,6 +21,7 @@ from .. import audit
 from . import answer_display
 from . import answers as answer_rules
 from . import capacity
+from .addresses import email_key
 from ..errors import ValidationFailed
 
 PARTICIPANT = "participant"
@@ -30,11 +31,24 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _delegation(registration):
+    """The delegation a member belongs to; the focal point's address only if it is the member's own."""
+    delegation = registration.delegation
+    if delegation is None:
+        return None
+    focal_point = {"name": delegation.focal_name.strip()}
+    if registration.email and email_key(registration.email) == email_key(delegation.focal_email or ""):
+        focal_point.update(email=delegation.focal_email, is_you=True)
+    return {"name": delegation.name, "stakeholder_group": delegation.stakeholder_group,
+            "country_code": delegation.country_code, "focal_point": focal_point}
+
+
 def export_data(registration):
     """Everything kept about the registration, as a JSON-ready dict."""
     event = registration.event
     return {
         "event": {"title": event.title, "slug": event.slug, "starts_at": _iso(event.starts_at)},
+        "delegation": _delegation(registration),
         "registration": {
             "reference": registration.reference,
             "state": registration.state,

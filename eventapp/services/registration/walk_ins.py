@@ -4,6 +4,11 @@ An organiser chooses the state (confirmed, waiting list, or awaiting approval on
 event), whether the person is e-mailed, and may confirm over capacity only by saying so
 explicitly; that choice is written to the audit log. Registration's opening times do not apply.
 Places are counted under the same lock as every registration (capacity.lock_policy).
+
+The event's own questions are asked too, but a required one may be left empty here: at the door
+the organiser often does not know the answer (a visa letter, a dietary choice), and turning a
+person away for it would be worse. What is given is checked as on the public form; the person
+answers the rest from their own page, or an organiser fills it in from the desk later.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from ...models import ApprovalMode, BookingState, ParticipationMode, Registratio
 from .. import audit
 from ..errors import DomainError, ValidationFailed
 from ...taxonomy import N_
+from . import answers as answer_rules
 from . import capacity, notices
 from .addresses import email_key
 from .delegations import no_address_key
@@ -37,8 +43,12 @@ def _actor(user):
 
 
 def add_registration(event, data, user, *, state=AUTO, over_capacity=False, send_confirmation=False,
-                     check_in=False, source=DESK, now=None):
-    """Add a registration by hand; returns it. Refusals name the field they are about."""
+                     check_in=False, source=DESK, answers=None, now=None):
+    """Add a registration by hand; returns it. Refusals name the field they are about.
+
+    `answers` ({question id: value}) to the event's questions: required ones may stay empty
+    (see above); a wrong answer raises AnswersInvalid before any place is taken.
+    """
     now = now or datetime.now(timezone.utc)
     policy = capacity.lock_policy(event)
     event = policy.event
@@ -83,6 +93,8 @@ def add_registration(event, data, user, *, state=AUTO, over_capacity=False, send
         registration.bookings.append(SessionBooking(session=session, state=BookingState.PENDING))
     db.session.add(registration)
     db.session.flush()
+    if answers is not None:
+        answer_rules.save_answers(registration, answers, enforce_required=False)
     reason = N_("Added by an organiser over capacity") if is_over else N_("Added by an organiser")
     capacity.set_state(registration, state, reason=reason, actor=_actor(user), is_new=True)
     if state == RegistrationState.CONFIRMED:
