@@ -139,5 +139,15 @@ def country_choices():
     return list(_countries(str(get_locale() or "en")))
 
 
+@functools.lru_cache(maxsize=8)
+def _country_names(language):
+    return dict(_countries(language))
+
+
 def country_name(code):
-    return dict(_countries(str(get_locale() or "en"))).get(code, code)
+    return _country_names(str(get_locale() or "en")).get(code, code)
+
+
+def is_country(code):
+    """True for an ISO 3166-1 alpha-2 code the forms offer."""
+    return code in _country_names("en")

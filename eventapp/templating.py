@@ -1,5 +1,6 @@
 """Jinja filters and globals: local times in the event's zone, labels, the demo notice."""
 from datetime import timezone
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -49,9 +50,15 @@ def date_range(start, end, tz):
     first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     if end.astimezone(zone).time() == end.astimezone(zone).time().min and last > first:
         last = last.fromordinal(last.toordinal() - 1)  # ends at midnight: the day before
+    return _dates_between(first, last, str(format_locale()))
+
+
+@lru_cache(maxsize=256)
+def _dates_between(first, last, locale):
+    """Babel matches the interval's skeleton anew on every call: written once per dates and language."""
     if first == last:
-        return format_date(first, "long", locale=format_locale())
-    return format_interval(first, last, "yMMMMd", locale=format_locale())
+        return format_date(first, "long", locale=locale)
+    return format_interval(first, last, "yMMMMd", locale=locale)
 
 
 def short_date(day):

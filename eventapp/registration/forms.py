@@ -92,13 +92,17 @@ class DetailsForm(FlaskForm):
     )
     organisation = _text(_l("Organisation"), 200)
     job_title = _text(_l("Job title"), 200)
+    # validate_choice=False: the validate_* methods below check the value against the same lists
+    # by lookup, rather than WTForms walking ~250 choices on every submission.
     stakeholder_group = SelectField(
         _l("Stakeholder group"),
         validators=[InputRequired(message=_l("Please choose the group that describes you best."))],
+        validate_choice=False,
     )
     country = SelectField(
         _l("Country"),
         validators=[InputRequired(message=_l("Please choose your country."))],
+        validate_choice=False,
     )
     mode = RadioField(
         _l("How will you take part?"),
@@ -124,7 +128,7 @@ class DetailsForm(FlaskForm):
             raise ValidationError(_l("Please choose the group that describes you best."))
 
     def validate_country(self, field):
-        if field.data not in dict(i18n.country_choices()):
+        if not i18n.is_country(field.data):
             raise ValidationError(_l("Please choose your country."))
 
 

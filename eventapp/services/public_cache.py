@@ -13,6 +13,7 @@ not bump anything: places left are kept out of the cached pages (see eventapp/ca
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -117,6 +118,13 @@ def _forget_bump(session, *args):
     session.info.pop("public_versions_bumped", None)
 
 
+def _bump_committed(session):
+    """This process's own change is seen by its next request at once, whatever the notification does."""
+    if session.info.pop("public_versions_bumped", None):
+        for listener in current_app.extensions.get("public_version_listeners", {}).values():
+            listener.forget()
+
+
 def has_uncommitted_changes(session=None):
     """True while the current transaction changed public data: nothing built now may be cached,
     since a rollback would hand its version number to different content."""
@@ -139,6 +147,9 @@ def bump(connection, event_ids, now=None):
             set_={"version": table.c.version + 1, "changed_at": now},
         )
         connection.execute(stmt)
+    if connection.dialect.name == "postgresql":
+        # Delivered to every listening app server when (and only if) this transaction commits.
+        connection.execute(sa.text(f"NOTIFY {CHANNEL}"))
 
 
 def init_app(app):
@@ -146,8 +157,93 @@ def init_app(app):
     session_class = db.session.session_factory.class_
     if not sa.event.contains(session_class, "after_flush", _collect):
         sa.event.listen(session_class, "after_flush", _collect)
-        sa.event.listen(session_class, "after_commit", _forget_bump)
+        sa.event.listen(session_class, "after_commit", _bump_committed)
         sa.event.listen(session_class, "after_rollback", _forget_bump)
+
+
+#: The PostgreSQL channel on which a committed bump tells every app server to read versions again.
+CHANNEL = "eventapp_public_versions"
+
+
+class VersionListener:
+    """Versions kept in this process and forgotten when PostgreSQL says a bump was committed.
+
+    One connection per process LISTENs on CHANNEL. Before each cached request the socket is read
+    without waiting (no statement, no round trip): any notification drops every kept version, so
+    the next read goes to the database. PostgreSQL sends notifications at commit, so another
+    server's change is seen as soon as its notification arrives (on one machine, within a
+    millisecond or so of the commit; tests/test_public_cache.py measures it); a change committed
+    by this process is seen by its very next request (`_bump_committed`). If the connection fails,
+    every request reads the database until a new one listens.
+    """
+
+    def __init__(self, url):
+        self.url = url
+        self.lock = threading.Lock()
+        self.rows = {}
+        self.connection = None
+
+    def forget(self):
+        with self.lock:
+            self.rows.clear()
+
+    def close(self):
+        with self.lock:
+            self.rows.clear()
+            if self.connection is not None:
+                try:
+                    self.connection.close()
+                except Exception:  # noqa: BLE001 - closing a broken connection
+                    pass
+                self.connection = None
+
+    def _poll(self):
+        """True when the kept rows can be trusted (after dropping them if something changed)."""
+        import psycopg
+
+        try:
+            if self.connection is None:
+                self.rows.clear()
+                self.connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+                self.connection.execute(f"LISTEN {CHANNEL}")  # before any row is kept
+            pgconn = self.connection.pgconn
+            pgconn.consume_input()  # what has arrived; never waits
+            if pgconn.notifies() is not None:
+                while pgconn.notifies() is not None:
+                    pass
+                self.rows.clear()
+            return True
+        except psycopg.Error:
+            self.connection = None
+            self.rows.clear()
+            return False
+
+    def get(self, key, read):
+        """The kept row for `key`, else read() (and kept while nothing changes)."""
+        with self.lock:
+            trusted = self._poll()
+            if trusted and key in self.rows:
+                return self.rows[key]
+        row = read()
+        with self.lock:
+            if trusted and self.connection is not None:
+                self.rows[key] = row
+        return row
+
+
+def version_listener():
+    """This process's listener on PostgreSQL (None on SQLite: versions are read on every request)."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql" or not current_app.config.get("PUBLIC_VERSIONS_LISTEN", True):
+        return None
+    listeners = current_app.extensions.setdefault("public_version_listeners", {})
+    key = (os.getpid(), str(engine.url))  # never share a connection across a fork
+    if key not in listeners:
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        listener = VersionListener(url)
+        sa.event.listen(engine, "engine_disposed", lambda *args: listener.close())  # closed together
+        listeners[key] = listener
+    return listeners[key]
 
 
 def version_engine():
@@ -199,7 +295,12 @@ def page_version(slug, *, same_transaction=False):
     `same_transaction`: read through the request's session, for something built inside a
     transaction that may write (an e-mail's calendar), rather than on the separate connection.
     """
-    row = _read(PAGE_VERSION_SQL.bindparams(slug=slug), same_transaction)
+    statement = PAGE_VERSION_SQL.bindparams(slug=slug)
+    listener = None if same_transaction else version_listener()
+    if listener is not None:
+        row = listener.get(("event", slug), lambda: _row(_read(statement)))
+    else:
+        row = _row(_read(statement, same_transaction))
     if row is None:
         return None
     event_id, status, version, site_version = row
@@ -208,5 +309,14 @@ def page_version(slug, *, same_transaction=False):
 
 def site_version():
     """The version of the pages that depend on every event (the list of events)."""
-    row = _read(SITE_VERSION_SQL)
+    listener = version_listener()
+    if listener is not None:
+        row = listener.get(("site",), lambda: _row(_read(SITE_VERSION_SQL)))
+    else:
+        row = _read(SITE_VERSION_SQL)
     return PageVersion(None, True, 0, int(row[0]) if row else 0)
+
+
+def _row(row):
+    """A plain tuple (kept across requests, never tied to a connection)."""
+    return None if row is None else tuple(row)
