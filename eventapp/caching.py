@@ -190,22 +190,31 @@ def _is_current(meta):
     return False
 
 
+@functools.lru_cache(maxsize=1024)
+def _http_date(timestamp):
+    return format_datetime(datetime.fromtimestamp(timestamp, timezone.utc), usegmt=True)
+
+
+#: Headers about the body, left out of a 304.
+BODY_HEADERS = frozenset({"Content-Type", "Content-Disposition"})
+
+
 def _response(meta, encoding, body):
-    response = current_app.response_class(body, status=200 if body is not None else 304)
-    response.headers.clear()
-    for name, value in meta["headers"]:
-        response.headers.add(name, value)
+    """The stored headers (Vary already holds Accept-Encoding) with this encoding's validators."""
     if body is None:
-        for name in ("Content-Type", "Content-Disposition"):
-            response.headers.pop(name, None)
-    response.headers["ETag"] = f'"{_etag_for(meta, encoding)}"'
+        headers = [(k, v) for k, v in meta["headers"] if k not in BODY_HEADERS]
+    else:
+        headers = list(meta["headers"])
+        if encoding != "identity":
+            headers.append(("Content-Encoding", encoding))
+    headers.append(("ETag", f'"{_etag_for(meta, encoding)}"'))
     if meta["last_modified"] is not None:
-        moment = datetime.fromtimestamp(meta["last_modified"], timezone.utc)
-        response.headers["Last-Modified"] = format_datetime(moment, usegmt=True)
-    if encoding != "identity" and body is not None:
-        response.headers["Content-Encoding"] = encoding
-    response.vary.add("Accept-Encoding")
-    response.headers["X-Cache"] = "hit"
+        headers.append(("Last-Modified", _http_date(meta["last_modified"])))
+    headers.append(("X-Cache", "hit"))
+    response = current_app.response_class(body if body is not None else b"", status=200 if body is not None else 304,
+                                          headers=headers)
+    if body is None:
+        response.headers.pop("Content-Type", None)  # the class's default type: a 304 has no body
     make_cookie_free()
     return response
 

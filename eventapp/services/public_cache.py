@@ -237,7 +237,7 @@ def version_listener():
     if engine.dialect.name != "postgresql" or not current_app.config.get("PUBLIC_VERSIONS_LISTEN", True):
         return None
     listeners = current_app.extensions.setdefault("public_version_listeners", {})
-    key = (os.getpid(), str(engine.url))  # never share a connection across a fork
+    key = (os.getpid(), id(engine))  # never share a connection across a fork
     if key not in listeners:
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         listener = VersionListener(url)
