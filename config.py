@@ -52,6 +52,11 @@ class Config:
     # Hand new e-mails to a background thread as soon as they are committed, so the quick start
     # shows them seconds after registering; `flask mail send --loop` still retries whatever fails.
     MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
+    # The registration form writes its confirmation e-mail (text, HTML, calendar) after the commit,
+    # before answering. Off: it leaves the e-mail to the mail worker (`flask mail send --loop`),
+    # which writes and sends it on its next pass, so a rush of registrations costs the app servers
+    # only the registrations themselves. Production leaves it to the worker, which it runs anyway.
+    MAIL_WRITE_IN_REQUEST = env_bool("MAIL_WRITE_IN_REQUEST", True)
 
     # Public pages and feeds are cached in Redis when set (shared by every app server), else in memory.
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
@@ -111,3 +116,4 @@ class ProductionConfig(Config):
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     # In production the worker (`flask mail send --loop`) delivers; requests only write the outbox.
     MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", False)
+    MAIL_WRITE_IN_REQUEST = env_bool("MAIL_WRITE_IN_REQUEST", False)

@@ -1,4 +1,6 @@
 """The confirmation e-mail and its calendar are written after the commit, outside the place lock, and never lost."""
+import pytest
+
 from eventapp.extensions import db
 from eventapp.models import MailStatus
 from eventapp.services.registration import notices
@@ -101,3 +103,18 @@ def test_a_calendar_built_inside_an_uncommitted_change_is_not_kept(app, open_eve
     plenary.description = "Another change, committed: the version number the rolled-back change had used"
     db.session.commit()
     assert b"Renamed then rolled back" not in unfolded(registrant.registration_attachment(registration))
+
+
+@pytest.mark.parametrize("app_config", [{"MAIL_WRITE_IN_REQUEST": False}], indirect=True)
+def test_with_a_mail_worker_the_form_leaves_the_email_to_it(client, runner, open_event, make_session):
+    make_session(open_event, title="Opening plenary")
+    response = client.post(f"/events/{open_event.slug}/register", data=register_data(), follow_redirects=True)
+    assert response.status_code == 200
+    [message] = outbox("amina@example.org")
+    assert message.status == MailStatus.PREPARING and message.text_body == ""  # nothing rendered by the request
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    [message] = outbox("amina@example.org")
+    assert message.status == MailStatus.SENT and message.subject.startswith("Registration confirmed")
+    assert b"Opening plenary" in message.attachments[0].data

@@ -62,8 +62,9 @@ def _register_once(event, data, answers=None):
             outcome = registrations.register(event, data, locale=str(get_locale()), answers=answers,
                                              defer_mail=True)
             db.session.commit()  # the place is taken and the lock released: now write the e-mail
-            notices.prepare_deferred(outcome.registration.id)
-            db.session.commit()
+            if current_app.config["MAIL_WRITE_IN_REQUEST"]:  # else the mail worker writes it
+                notices.prepare_deferred(outcome.registration.id)
+                db.session.commit()
             return outcome
         except IntegrityError:
             db.session.rollback()
