@@ -39,6 +39,23 @@ class MemoryStore:
                 _, (_, dropped) = self.entries.popitem(last=False)
                 self.size -= sum(len(b) for b in dropped.values())
 
+    def merge(self, key, meta, bodies):
+        """Add encodings to an entry (creating it when `meta` is given); used by TieredStore."""
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                if meta is None:
+                    return
+                entry = self.entries[key] = (meta, {})
+            for variant, body in bodies.items():
+                if variant not in entry[1]:
+                    entry[1][variant] = body
+                    self.size += len(body)
+            self.entries.move_to_end(key)
+            while self.size > self.max_bytes and len(self.entries) > 1:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= sum(len(b) for b in dropped.values())
+
     def clear(self):
         with self.lock:
             self.entries.clear()
@@ -77,3 +94,43 @@ class RedisStore:
         keys = list(self.client.scan_iter(match=self.prefix + "*", count=500))
         if keys:
             self.client.delete(*keys)
+
+
+class TieredStore:
+    """Redis shared by every app server, with the entries this process served kept in its memory.
+
+    An entry's key holds the versions of what it shows (caching.py), so the bytes under a key
+    never change: a copy kept here is as current as Redis's, and a cached answer (a 304 above all)
+    needs no round trip to Redis once this process has served it. A new version is a new key,
+    built once and shared through Redis; entries that end by themselves carry their end in `meta`,
+    which the cache checks whichever tier answered.
+    """
+
+    def __init__(self, shared, local):
+        self.shared = shared
+        self.local = local
+
+    def get(self, key, variant):
+        meta, body = self.local.get(key, variant)
+        if meta is not None and (variant is None or body is not None):
+            return meta, body
+        meta, body = self.shared.get(key, variant)
+        if meta is not None:
+            self.local.merge(key, meta, {variant: body} if variant and body is not None else {})
+        return meta, body
+
+    def get_body(self, key, variant):
+        body = self.local.get_body(key, variant)
+        if body is None:
+            body = self.shared.get_body(key, variant)
+            if body is not None:
+                self.local.merge(key, None, {variant: body})
+        return body
+
+    def put(self, key, meta, bodies, ttl):
+        self.shared.put(key, meta, bodies, ttl)
+        self.local.put(key, meta, dict(bodies), ttl)
+
+    def clear(self):
+        self.shared.clear()
+        self.local.clear()

@@ -27,7 +27,7 @@ from email.utils import format_datetime
 from flask import current_app, g, request, session
 from flask_babel import get_locale
 
-from .cache_stores import MemoryStore, RedisStore
+from .cache_stores import MemoryStore, RedisStore, TieredStore
 from .cookies import make_cookie_free
 from .services import public_cache
 
@@ -52,7 +52,8 @@ def init_app(app):
     app.config.setdefault("CACHE_KEY_PREFIX", "eventapp:page:")
     url = app.config.get("CACHE_REDIS_URL")
     if url:
-        app.extensions["public_cache"] = RedisStore(url, app.config["CACHE_KEY_PREFIX"])
+        local = MemoryStore(app.config.get("PUBLIC_CACHE_LOCAL_MAX_BYTES", 16 * 1024 * 1024))
+        app.extensions["public_cache"] = TieredStore(RedisStore(url, app.config["CACHE_KEY_PREFIX"]), local)
     else:
         app.extensions["public_cache"] = MemoryStore(app.config.get("PUBLIC_CACHE_MAX_BYTES", 64 * 1024 * 1024))
     public_cache.init_app(app)

@@ -404,3 +404,33 @@ def test_a_long_agenda_shows_one_day_with_links_to_the_others_and_to_all_days(cl
     every = text(served(client, f"/events/{event.slug}/agenda?day=all"))
     assert all(f"Opening of day {n}" in every for n in (1, 2, 3))
     assert "Opening of day 1" in text(served(client, f"/events/{event.slug}/agenda?day=not-a-date"))
+
+
+@pytest.mark.parametrize("app_config", ["redis"], indirect=True)
+def test_with_redis_a_page_is_built_once_for_every_server_and_then_kept_in_each(app, client, app_config, make_event, make_session, monkeypatch):
+    """Another app server finds the entry in Redis (no build); once it served it, it answers from
+    its own memory, 304s included, without asking Redis again."""
+    from eventapp import create_app
+    from eventapp.cache_stores import TieredStore
+    from eventapp.services.agenda import pages
+
+    event = make_event()
+    make_session(event, title="Shared panel")
+    url = f"/events/{event.slug}/agenda"
+    first = served(client, url)
+    assert first.headers["X-Cache"] == "miss"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("runs on PostgreSQL only: an in-memory SQLite database belongs to one app")
+    other = create_app(app_config)
+    monkeypatch.setattr(pages, "build_agenda", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built again")))
+    with other.app_context():
+        tiered = other.extensions["public_cache"]
+        assert isinstance(tiered, TieredStore)
+        elsewhere = other.test_client()
+        shared = served(elsewhere, url)
+        assert shared.headers["X-Cache"] == "hit" and shared.get_data() == first.get_data()
+        monkeypatch.setattr(tiered.shared, "get", lambda *a: (_ for _ in ()).throw(AssertionError("asked Redis")))
+        monkeypatch.setattr(tiered.shared, "get_body", lambda *a: (_ for _ in ()).throw(AssertionError("asked Redis")))
+        assert served(elsewhere, url).get_data() == first.get_data()
+        assert elsewhere.get(url, headers={"If-None-Match": shared.headers["ETag"]}).status_code == 304
+        db.engine.dispose()
