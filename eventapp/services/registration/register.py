@@ -90,16 +90,21 @@ def register(event, data, *, locale="en", now=None, answers=None, defer_mail=Fal
     place lock is not held while an e-mail is rendered or a long agenda turned into a calendar.
     """
     now = _now(now)
-    policy = capacity.lock_policy(event)
-    event = policy.event
-    opens, closes = policy.opens_at, closes_at(policy)
-    if (opens is not None and now < opens) or now >= closes:
-        raise RegistrationClosed(_l("Registration for this event is not open."))
+    # Read before the place lock, which is kept for what needs it: two forms for one address at
+    # once both find none here, and the second then fails on the unique (event, address) index;
+    # the caller tries again and answers it as a double submission. A reference code taken
+    # meanwhile fails the same way.
     existing = db.session.scalar(
         sa.select(Registration).where(
             Registration.event_id == event.id, Registration.email_key == email_key(data["email"])
         )
     )
+    reference = new_reference(event.registration_policy) if existing is None else None
+    policy = capacity.lock_policy(event)
+    event = policy.event
+    opens, closes = policy.opens_at, closes_at(policy)
+    if (opens is not None and now < opens) or now >= closes:
+        raise RegistrationClosed(_l("Registration for this event is not open."))
     if existing is not None and may_register_again(existing):
         _register_again(policy, existing, data, locale=locale, now=now, defer_mail=defer_mail)
         return Outcome(existing, created=True)
@@ -110,7 +115,7 @@ def register(event, data, *, locale="en", now=None, answers=None, defer_mail=Fal
 
     registration = Registration(
         event=event,
-        reference=new_reference(policy),
+        reference=reference,
         state=RegistrationState.PENDING,
         mode=data.get("mode") if policy.is_hybrid and data.get("mode") else ParticipationMode.IN_PERSON,
         email=data["email"].strip(),
