@@ -406,6 +406,68 @@ def test_a_long_agenda_shows_one_day_with_links_to_the_others_and_to_all_days(cl
     assert "Opening of day 1" in text(served(client, f"/events/{event.slug}/agenda?day=not-a-date"))
 
 
+class SilentConnection:
+    """A listening connection that died without a word: nothing ever arrives on it."""
+
+    class pgconn:  # noqa: N801 - stands in for psycopg's attribute
+        @staticmethod
+        def consume_input():
+            return None
+
+        @staticmethod
+        def notifies():
+            return None
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("app_config", ["memory"], indirect=True)
+def test_if_notifications_stop_arriving_a_page_is_at_most_a_few_seconds_stale(app, client, database, make_event, make_session, app_config):
+    from eventapp import create_app
+    from eventapp.services.version_listener import version_listener
+
+    if database == "sqlite":
+        pytest.skip("runs on PostgreSQL only: an in-memory SQLite database belongs to one app")
+    event = make_event()
+    item = make_session(event, title="Before the change")
+    url = f"/events/{event.slug}/agenda"
+    served(client, url)
+    listener = version_listener()
+    listener.recheck_seconds = 0.5
+    listener.connection.close()
+    listener.connection = SilentConnection()
+    served(client, url)
+    assert served(client, url).headers["X-Cache"] == "hit"
+    other = create_app(app_config)
+    with other.app_context():
+        db.session.get(type(item), item.id).title = "Changed while nobody listened"
+        db.session.commit()
+        committed = time.monotonic()
+        db.engine.dispose()
+    db.session.rollback()
+    while "Changed while nobody listened" not in text(served(client, url)):
+        assert time.monotonic() - committed < 3.0, "still stale after the recheck interval"
+        time.sleep(0.02)
+    assert time.monotonic() - committed < listener.recheck_seconds + 0.5
+
+
+def test_a_read_that_raced_a_change_is_not_kept():
+    """A version read before a change but stored after its notification would stay stale."""
+    from eventapp.services.version_listener import VersionListener
+
+    listener = VersionListener("postgresql://unused")
+    listener.connection = SilentConnection()
+
+    def read_while_a_change_arrives():
+        listener.forget()  # another thread saw the change's notification meanwhile
+        return ("old",)
+
+    assert listener.get("k", read_while_a_change_arrives) == ("old",)
+    assert "k" not in listener.rows
+    assert listener.get("k", lambda: ("new",)) == ("new",) and listener.rows["k"] == ("new",)
+
+
 @pytest.mark.parametrize("app_config", ["redis"], indirect=True)
 def test_with_redis_a_page_is_built_once_for_every_server_and_then_kept_in_each(app, client, app_config, make_event, make_session, monkeypatch):
     """Another app server finds the entry in Redis (no build); once it served it, it answers from

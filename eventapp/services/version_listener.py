@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,21 +28,36 @@ class VersionListener:
     millisecond or so of the commit; tests/test_public_cache.py measures it); a change committed
     by this process is seen by its very next request (`_bump_committed`). If the connection fails,
     every request reads the database until a new one listens.
+
+    A connection can also die without a word (a firewall dropping an idle connection): TCP
+    keepalives find it within about a minute, and meanwhile nothing is kept longer than
+    `recheck_seconds` (5 s by default, PUBLIC_VERSIONS_RECHECK_SECONDS): one version read per
+    page key every few seconds bounds how stale a page can be if notifications stop arriving.
     """
 
-    def __init__(self, url):
+    KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
+    def __init__(self, url, recheck_seconds=5.0):
         self.url = url
+        self.recheck_seconds = recheck_seconds
         self.lock = threading.Lock()
         self.rows = {}
+        self.generation = 0  # rises whenever the kept rows are dropped
+        self.kept_since = time.monotonic()
         self.connection = None
+
+    def _drop(self):
+        self.rows.clear()
+        self.generation += 1
+        self.kept_since = time.monotonic()
 
     def forget(self):
         with self.lock:
-            self.rows.clear()
+            self._drop()
 
     def close(self):
         with self.lock:
-            self.rows.clear()
+            self._drop()
             if self.connection is not None:
                 try:
                     self.connection.close()
@@ -55,19 +71,21 @@ class VersionListener:
 
         try:
             if self.connection is None:
-                self.rows.clear()
-                self.connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+                self._drop()
+                self.connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5, **self.KEEPALIVES)
                 self.connection.execute(f"LISTEN {CHANNEL}")  # before any row is kept
             pgconn = self.connection.pgconn
             pgconn.consume_input()  # what has arrived; never waits
             if pgconn.notifies() is not None:
                 while pgconn.notifies() is not None:
                     pass
-                self.rows.clear()
+                self._drop()
+            elif time.monotonic() - self.kept_since >= self.recheck_seconds:
+                self._drop()
             return True
         except psycopg.Error:
             self.connection = None
-            self.rows.clear()
+            self._drop()
             return False
 
     def get(self, key, read):
@@ -76,9 +94,11 @@ class VersionListener:
             trusted = self._poll()
             if trusted and key in self.rows:
                 return self.rows[key]
+            generation = self.generation
         row = read()
         with self.lock:
-            if trusted and self.connection is not None:
+            # Not kept if the rows were dropped meanwhile: the read may predate that change.
+            if trusted and self.connection is not None and self.generation == generation:
                 self.rows[key] = row
         return row
 
@@ -92,7 +112,7 @@ def version_listener():
     key = (os.getpid(), id(engine))  # never share a connection across a fork
     if key not in listeners:
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        listener = VersionListener(url)
+        listener = VersionListener(url, current_app.config.get("PUBLIC_VERSIONS_RECHECK_SECONDS", 5.0))
         sa.event.listen(engine, "engine_disposed", lambda *args: listener.close())  # closed together
         listeners[key] = listener
     return listeners[key]
