@@ -35,9 +35,13 @@ class MemoryStore:
                 self.size -= sum(len(b) for b in old[1].values())
             self.entries[key] = (meta, bodies)
             self.size += size
-            while self.size > self.max_bytes and len(self.entries) > 1:
-                _, (_, dropped) = self.entries.popitem(last=False)
-                self.size -= sum(len(b) for b in dropped.values())
+            self._evict()
+
+    def _evict(self):
+        """Drop the least recently used entries past `max_bytes` (the lock is held)."""
+        while self.size > self.max_bytes and len(self.entries) > 1:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= sum(len(b) for b in dropped.values())
 
     def merge(self, key, meta, bodies):
         """Add encodings to an entry (creating it when `meta` is given); used by TieredStore."""
@@ -52,9 +56,7 @@ class MemoryStore:
                     entry[1][variant] = body
                     self.size += len(body)
             self.entries.move_to_end(key)
-            while self.size > self.max_bytes and len(self.entries) > 1:
-                _, (_, dropped) = self.entries.popitem(last=False)
-                self.size -= sum(len(b) for b in dropped.values())
+            self._evict()
 
     def clear(self):
         with self.lock:

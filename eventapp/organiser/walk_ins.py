@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import ParticipationMode
 from ..registration import question_fields
 from ..services.errors import DomainError
 from ..services.registration import answers as answer_rules
@@ -33,9 +32,9 @@ def _values(form):
     return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
 
 
-def _form_with_questions(form_class, event, policy, **kwargs):
+def _form_with_questions(form_class, policy, **kwargs):
     """The form with the event's questions, loaded once; required ones are optional here (see walk_ins)."""
-    questions = answer_rules.asked_questions(event, None if policy.is_hybrid else ParticipationMode.IN_PERSON)
+    questions = answer_rules.form_questions(policy)
     form = question_fields.with_questions(form_class, questions, optional=True)(policy=policy, **kwargs)
     return form, questions, question_fields.hints(questions, hybrid=policy.is_hybrid, by_organiser=True)
 
@@ -70,7 +69,7 @@ def _add(form, event, **options):
 def desk_add(event):
     """Add a registration by hand: e-mail optional, the state chosen, over capacity only when confirmed."""
     policy = _policy_or_404(event)
-    form, questions, hints = _form_with_questions(WalkInForm, event, policy, sessions=registration_sessions(event))
+    form, questions, hints = _form_with_questions(WalkInForm, policy, sessions=registration_sessions(event))
     valid, answers = _submitted(form, questions)
     if valid:
         registration = _add(form, event, state=form.state.data, over_capacity=form.over_capacity.data,
@@ -88,7 +87,7 @@ def desk_add(event):
 def checkin_walk_in(event):
     """Register a walk-in from the check-in screen, confirmed and checked in at once."""
     policy = _policy_or_404(event)
-    form, questions, hints = _form_with_questions(CheckinWalkInForm, event, policy)
+    form, questions, hints = _form_with_questions(CheckinWalkInForm, policy)
     valid, answers = _submitted(form, questions)
     if valid:
         registration = _add(form, event, state="confirmed", over_capacity=form.over_capacity.data,

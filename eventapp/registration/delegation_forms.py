@@ -121,7 +121,7 @@ class DelegationForm(FlaskForm):
             raise ValidationError(_l("Please choose the delegation's stakeholder group."))
 
     def validate_country(self, field):
-        if field.data not in dict(i18n.country_choices()):
+        if not i18n.is_country(field.data):
             raise ValidationError(_l("Please choose the country."))
 
     def validate(self, extra_validators=None):

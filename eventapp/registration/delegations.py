@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..extensions import db, limiter
-from ..models import ParticipationMode
 from ..services.registration import answers as answer_rules
 from ..services.registration import availability
 from ..services.registration import capacity
@@ -28,7 +27,7 @@ def _rows():
 
 def _member_questions(policy):
     """The event's questions for member rows (loaded once), and their hints; on a hybrid event, of both ways."""
-    questions = answer_rules.asked_questions(policy.event, None if policy.is_hybrid else ParticipationMode.IN_PERSON)
+    questions = answer_rules.form_questions(policy)
     return questions, question_fields.hints(questions, hybrid=policy.is_hybrid)
 
 

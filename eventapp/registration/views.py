@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..models import ParticipationMode
 from ..services.agenda import pages as agenda
 from ..services.registration import answer_display
 from ..services.registration import answers as answer_rules
@@ -82,7 +81,7 @@ def register(slug):
     if not status.is_open:
         return render_template("registration/closed.html", event=event, status=status)
     hybrid = status.policy.is_hybrid
-    questions = answer_rules.asked_questions(event, None if hybrid else ParticipationMode.IN_PERSON)
+    questions = answer_rules.form_questions(status.policy)
     form_class = question_fields.with_questions(RegistrationForm, questions)
     form = form_class(policy=status.policy, sessions=status.sessions)
     if form.is_submitted() and form.is_bot:

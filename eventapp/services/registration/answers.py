@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
-from ...i18n import country_choices
+from ...i18n import is_country
 from ...models import (
     AskedOf,
+    ParticipationMode,
     QuestionKind,
     RegistrationAnswer,
     RegistrationQuestion,
@@ -60,6 +61,12 @@ def asked_questions(event, mode=None):
         .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
     ).all()
     return [q for q in questions if mode is None or q.is_asked_of(mode)]
+
+
+def form_questions(policy):
+    """The questions a registration form shows: on a hybrid event those of either way of taking
+    part (the answers then checked are those of the way chosen), else those asked in person."""
+    return asked_questions(policy.event, None if policy.is_hybrid else ParticipationMode.IN_PERSON)
 
 
 def for_mode(questions, mode):
@@ -149,7 +156,7 @@ def _check_one(question, value, held_choice_ids, enforce_required=True):
             raise ValueError(_("Please enter a date as YYYY-MM-DD, for example 2030-05-06.")) from None
     if kind == QuestionKind.COUNTRY:
         code = given.upper()
-        if code not in dict(country_choices()):
+        if not is_country(code):
             raise ValueError(_("Please choose a country from the list."))
         return code, []
     raise ValueError(_("Please answer this question."))

@@ -132,12 +132,16 @@ def _has_room(left, waiting):
     return left is None or (left > 0 and waiting == 0)
 
 
+def has_room_for_newcomer(policy, mode):
+    """True when a newcomer in this mode would get a place now (places counted in one statement)."""
+    confirmed, waiting = _counts(policy, mode)
+    limit = policy.capacity(mode)
+    return _has_room(None if limit is None else max(limit - confirmed, 0), waiting)
+
+
 def place(policy, registration, *, reason, actor=SYSTEM, is_new=False):
     """Confirm the registration if a place is free in its mode, else put it on the waiting list."""
-    confirmed, waiting = _counts(policy, registration.mode)
-    limit = policy.capacity(registration.mode)
-    left = None if limit is None else max(limit - confirmed, 0)
-    if _has_room(left, waiting):
+    if has_room_for_newcomer(policy, registration.mode):
         set_state(registration, RegistrationState.CONFIRMED, reason=reason, actor=actor, is_new=is_new)
         allocate_bookings(registration, actor=actor)
     else:
@@ -223,14 +227,12 @@ def change_mode(policy, registration, mode, *, actor):
     if mode == registration.mode:
         return
     if mode == ParticipationMode.ONLINE and registration.state == RegistrationState.CONFIRMED:
-        left = places_left(policy, mode)
-        if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
+        if not has_room_for_newcomer(policy, mode):
             raise NoPlaceLeft(_l("No place is left for that way of taking part; you keep your current place."))
     if mode == ParticipationMode.ONLINE:
         _release_session_places(registration, actor=actor)
     if registration.state == RegistrationState.CONFIRMED:
-        left = places_left(policy, mode)
-        if not _has_room(left, registrations_in(policy, mode, RegistrationState.WAITLISTED)):
+        if not has_room_for_newcomer(policy, mode):
             raise NoPlaceLeft(_l("No place is left for that way of taking part; you keep your current place."))
         registration.mode = mode
         record(registration, registration.state, reason=_MODE_REASONS.get(mode, mode), actor=actor,
